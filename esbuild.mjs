@@ -1,0 +1,66 @@
+// One build script, one esbuild context per runtime: Node (extension host, CLI, parse worker,
+// benchmarks). The webview and its layout worker get browser contexts when they arrive.
+// Usage: node esbuild.mjs [--watch] [--production]
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Prints errors in the form VS Code's $esbuild-watch problem matcher reads. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const nodeOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  external: ['vscode'],
+  // web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle does not have.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+  logLevel: 'warning',
+  plugins: [problemMatcher],
+};
+
+const contexts = [
+  await esbuild.context({
+    ...nodeOptions,
+    entryPoints: {
+      extension: 'src/extension/extension.ts',
+      cli: 'src/cli/main.ts',
+      parseWorker: 'src/core/scan/parseWorker.ts',
+      ...(existsSync('bench/scanBench.ts') ? { scanBench: 'bench/scanBench.ts' } : {}),
+    },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+];
+
+// The parser runtime and the Python grammar are WASM files loaded by path at run time.
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join('dist', 'tree-sitter.wasm'));
+copyFileSync(join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'), join('dist', 'tree-sitter-python.wasm'));
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

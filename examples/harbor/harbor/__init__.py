@@ -1,0 +1,1 @@
+"""Harbor Logistics data platform (Dagster code location "harbor")."""

@@ -1,0 +1,1 @@
+"""dbt transformations (project in ``examples/harbor/dbt_project``)."""

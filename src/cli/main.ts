@@ -1,0 +1,84 @@
+import { scanPaths } from '../core/scan/scanner';
+import { formatGraph, graphFormats, type GraphFormat } from './formats';
+
+/** Raised for bad command lines: exit code 2 and the usage text. */
+class UsageError extends Error {}
+
+const usage = `Usage: asset-lineage <command> [options]
+
+Commands:
+  scan [PATH...] [--format json|dot|mermaid|text] [--workers N]
+      Reads the Dagster project(s) at PATH (folders or single files; default: the current folder)
+      without running them, and prints the asset graph.
+
+Exit codes: 0 the command ran (diagnostics or not), 2 usage error, 1 failure.
+`;
+
+interface ParsedArgs {
+  positionals: string[];
+  options: Map<string, string>;
+}
+
+function parseArgs(argv: string[], valued: Set<string>): ParsedArgs {
+  const positionals: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      if (!valued.has(name)) throw new UsageError(`unknown option --${name}`);
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { positionals, options };
+}
+
+async function scanCommand(argv: string[]): Promise<void> {
+  const { positionals, options } = parseArgs(argv, new Set(['format', 'workers']));
+  const format = (options.get('format') ?? 'json') as GraphFormat;
+  if (!graphFormats.includes(format)) throw new UsageError(`--format must be one of ${graphFormats.join(', ')}`);
+  const workersText = options.get('workers');
+  const workers = workersText === undefined ? undefined : Number(workersText);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError('--workers must be a whole number');
+  const graph = await scanPaths(positionals.length ? positionals : ['.'], workers === undefined ? {} : { workers });
+  process.stdout.write(formatGraph(graph, format));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'scan':
+        await scanCommand(rest);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`asset-lineage: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    process.stderr.write(`asset-lineage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+
+/** Minimal file access so the core never touches the disk directly in tests. Paths are absolute. */
+export interface DbtFileSystem {
+  /** The file's text (UTF-8), or null when it is missing or not a file. */
+  readText(path: string): string | null;
+  /** Recursive, absolute paths, files only; [] if dir missing. */
+  listFiles(dir: string): string[];
+}
+
+export interface DbtDiagnostic {
+  severity: 'error' | 'warning' | 'info';
+  /** Absolute path; the project directory or manifest path when no single file is to blame. */
+  file: string;
+  /** 1-based, 0 if unknown. */
+  line: number;
+  message: string;
+  /** Stable short identifier (`dbt-...`) so views can filter and tests can match. */
+  code: string;
+}
+
+// Folders dbt itself never parses for project files; walking them would only cost time.
+const skippedDirs = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv']);
+
+/** The real disk, through node:fs. Errors (permissions, races) read as "missing", never throw. */
+export const nodeDbtFileSystem: DbtFileSystem = {
+  readText(path: string): string | null {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  },
+  listFiles(dir: string): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const walk = (folder: string): void => {
+      // Keyed by real path so a symlink cycle is walked once, not forever.
+      let real: string;
+      try {
+        real = realpathSync(folder);
+      } catch {
+        return;
+      }
+      if (seen.has(real)) return;
+      seen.add(real);
+      let entries;
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (!skippedDirs.has(entry.name)) walk(path);
+        } else if (entry.isFile()) {
+          out.push(path);
+        } else if (entry.isSymbolicLink()) {
+          // dbt follows symlinks (os.walk with followlinks); a link to a folder is walked once.
+          try {
+            const stat = statSync(path);
+            if (stat.isDirectory()) walk(path);
+            else if (stat.isFile()) out.push(path);
+          } catch {
+            // dangling link
+          }
+        }
+      }
+    };
+    walk(dir);
+    return out.sort();
+  },
+};
+
+/**
+ * An in-memory file system for tests and for editors' unsaved buffers. Keys are absolute paths;
+ * they are normalised so `/p/models/../seeds/x.csv` and `/p/seeds/x.csv` are the same file.
+ */
+export function memoryDbtFileSystem(files: Record<string, string>): DbtFileSystem {
+  const byPath = new Map<string, string>();
+  for (const [path, text] of Object.entries(files)) {
+    if (!isAbsolute(path)) throw new Error(`memoryDbtFileSystem needs absolute paths, got '${path}'`);
+    byPath.set(normalize(path), text);
+  }
+  return {
+    readText(path: string): string | null {
+      return byPath.get(normalize(path)) ?? null;
+    },
+    listFiles(dir: string): string[] {
+      const prefix = normalize(dir).replace(/[\\/]+$/, '') + sep;
+      return [...byPath.keys()].filter((path) => path.startsWith(prefix)).sort();
+    },
+  };
+}

@@ -1,0 +1,371 @@
+import { basename, dirname, join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parseAllDocuments } from 'yaml';
+import { keyId } from '../../model/assetKey';
+import type { ApiContext } from './dagsterApi';
+import { dbtSpecsForProject } from './dbtGlue';
+import type { Complain } from './partitionsApi';
+import { arg, asKeyPrefix, asString, asStringList, isAbsent, userStringKey } from './pyValues';
+import { unknownValue, type AssetsDef, type CallArgs, type SpecValue, type Value } from './values';
+
+export const loaderApiNames = new Set([
+  'load_assets_from_modules',
+  'load_assets_from_current_module',
+  'load_assets_from_package_module',
+  'load_assets_from_package_name',
+  'load_definitions_from_modules',
+  'load_definitions_from_module',
+  'load_definitions_from_current_module',
+  'load_definitions_from_package_module',
+  'load_definitions_from_package_name',
+  'load_defs',
+  'load_from_defs_folder',
+]);
+
+const defaultGroup = 'default';
+
+/**
+ * What `find_objects_in_module_of_types` keeps from `dir(module)`: assets definitions, source
+ * assets, specs (when asked) and lists made only of those. Tuples, dicts and nested lists are not
+ * scanned (§1.8). Identity de-duplicates: one object bound under two names is loaded once.
+ */
+function collectFromModule(
+  globals: Map<string, Value>,
+  includeSpecs: boolean,
+  seen: Set<object>,
+  out: Value[],
+  definitions?: Value[],
+): void {
+  const accept = (v: Value): boolean => v.k === 'assets' || (includeSpecs && v.k === 'spec');
+  const take = (v: Value): void => {
+    const identity = v.k === 'assets' ? v.def : v.k === 'spec' ? v.spec : v;
+    if (seen.has(identity)) return;
+    seen.add(identity);
+    out.push(v);
+  };
+  for (const [name, value] of globals) {
+    if (name.startsWith('__')) continue;
+    if (accept(value)) take(value);
+    else if (value.k === 'list' && !value.tuple && value.items.every(accept)) value.items.forEach(take);
+    else if (definitions && value.k === 'definitions' && !seen.has(value)) {
+      seen.add(value);
+      definitions.push(value);
+    }
+  }
+}
+
+/** Copies loaded assets with `key_prefix`, `source_key_prefix` and `group_name` applied as Dagster does (§1.8). */
+function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Complain): Value[] {
+  const keyPrefix = asKeyPrefix(arg(call, -1, 'key_prefix')) ?? [];
+  const sourcePrefix = asKeyPrefix(call.kwargs.get('source_key_prefix')) ?? [];
+  const groupArg = call.kwargs.get('group_name');
+  const group = isAbsent(groupArg) ? null : asString(groupArg);
+  if (!isAbsent(groupArg) && group === null) complain('warning', 'group_name of the loader cannot be read statically', 'unresolved-argument');
+  if (call.kwargs.has('key_prefix') && asKeyPrefix(call.kwargs.get('key_prefix')) === null) {
+    complain('warning', 'key_prefix of the loader cannot be read statically', 'unresolved-argument');
+  }
+  const backfill = call.kwargs.get('backfill_policy');
+
+  const isSourceLike = (v: Value): boolean => v.k === 'spec' || (v.k === 'assets' && v.def.isSourceLike);
+  // Replacement maps are built from every key defined in the loaded set, so in-set edges follow
+  // the prefix while dependencies on keys outside the set keep their old key.
+  const assetMap = new Map<string, string[]>();
+  const sourceMap = new Map<string, string[]>();
+  for (const v of values) {
+    const specs = v.k === 'assets' ? v.def.specs : v.k === 'spec' ? [v.spec] : [];
+    for (const spec of specs) {
+      if (isSourceLike(v)) {
+        if (sourcePrefix.length) sourceMap.set(keyId(spec.key), [...sourcePrefix, ...spec.key]);
+      } else if (keyPrefix.length) {
+        assetMap.set(keyId(spec.key), [...keyPrefix, ...spec.key]);
+      }
+    }
+  }
+  const rewrite = (key: string[]): string[] => assetMap.get(keyId(key)) ?? sourceMap.get(keyId(key)) ?? key;
+  const copySpec = (spec: SpecValue, sourceLike: boolean): SpecValue => {
+    const next: SpecValue = {
+      ...spec,
+      key: sourceLike ? (sourceMap.get(keyId(spec.key)) ?? spec.key) : rewrite(spec.key),
+      deps: spec.deps.map((d) => ({ ...d, key: rewrite(d.key) })),
+    };
+    if (group !== null) {
+      if (spec.group && spec.group !== defaultGroup && spec.group !== group) {
+        complain('error', `${spec.key.join('/')} already has group '${spec.group}'; the loader's group_name '${group}' conflicts (Dagster raises)`, 'group-conflict');
+      }
+      next.group = group;
+    }
+    if (backfill?.k === 'backfill' && !sourceLike) next.backfillPolicy = backfill.policy;
+    return next;
+  };
+  return values.map((v) => {
+    if (v.k === 'spec') return { k: 'spec', spec: copySpec(v.spec, true) };
+    if (v.k === 'assets') {
+      const def: AssetsDef = { isSourceLike: v.def.isSourceLike, specs: v.def.specs.map((s) => copySpec(s, v.def.isSourceLike)) };
+      return { k: 'assets', def };
+    }
+    return v;
+  });
+}
+
+function moduleNamesOf(values: Value[] | undefined, complain: Complain): string[] {
+  const names: string[] = [];
+  for (const v of values ?? []) {
+    if (v.k === 'module') names.push(v.name);
+    else complain('warning', `a module passed to the loader cannot be read statically: ${v.k === 'unknown' ? v.why : v.k}`, 'unresolved-module');
+  }
+  return names;
+}
+
+/** The package and every sub-module below it, as `pkgutil.walk_packages` finds them. */
+function walkPackage(ctx: ApiContext, packageName: string, complain: Complain): string[] {
+  const interp = ctx.interpreter;
+  const root = interp.importModule(packageName);
+  if (!root) {
+    complain('warning', `package ${packageName} is not in the workspace`, 'unresolved-module');
+    return [];
+  }
+  const names = [packageName];
+  if (!root.location.isPackage || !root.location.dir) return names;
+  const visit = (dir: string, prefix: string): void => {
+    const { files, dirs } = interp.host.listDir(dir);
+    for (const file of files) {
+      const stem = basename(file, '.py');
+      if (stem === '__init__') continue;
+      names.push(`${prefix}.${stem}`);
+    }
+    for (const sub of dirs) {
+      // walk_packages descends only into regular packages.
+      if (!interp.host.listDir(sub).files.some((f) => basename(f) === '__init__.py')) continue;
+      const subName = `${prefix}.${basename(sub)}`;
+      names.push(subName);
+      visit(sub, subName);
+    }
+  };
+  visit(root.location.dir, packageName);
+  return names;
+}
+
+export function callLoader(name: string, call: CallArgs, ctx: ApiContext, complain: Complain): Value {
+  const interp = ctx.interpreter;
+  const isDefinitionsLoader = name.startsWith('load_definitions') || name === 'load_defs' || name === 'load_from_defs_folder';
+  let moduleNames: string[];
+  switch (name) {
+    case 'load_assets_from_modules':
+    case 'load_definitions_from_modules': {
+      const mods = arg(call, 0, 'assets_modules') ?? call.kwargs.get('modules');
+      moduleNames = moduleNamesOf(mods?.k === 'list' ? mods.items : mods ? [mods] : [], complain);
+      break;
+    }
+    case 'load_definitions_from_module':
+      moduleNames = moduleNamesOf(call.args.slice(0, 1).concat(call.kwargs.get('module') ?? []), complain);
+      break;
+    case 'load_assets_from_current_module':
+    case 'load_definitions_from_current_module':
+      moduleNames = [ctx.module.name];
+      break;
+    case 'load_assets_from_package_module':
+    case 'load_definitions_from_package_module': {
+      const pkg = arg(call, 0, 'package_module');
+      moduleNames = pkg?.k === 'module' ? walkPackage(ctx, pkg.name, complain) : [];
+      if (pkg?.k !== 'module') complain('warning', 'the package passed to the loader cannot be read statically', 'unresolved-module');
+      break;
+    }
+    case 'load_assets_from_package_name':
+    case 'load_definitions_from_package_name': {
+      const pkgName = asString(arg(call, 0, 'package_name'));
+      moduleNames = pkgName ? walkPackage(ctx, pkgName, complain) : [];
+      if (!pkgName) complain('warning', 'the package name passed to the loader cannot be read statically', 'unresolved-module');
+      break;
+    }
+    case 'load_defs':
+    case 'load_from_defs_folder':
+      return loadDefsFolder(name, call, ctx, complain);
+    default:
+      return unknownValue(name);
+  }
+  const includeSpecs = isDefinitionsLoader || call.kwargs.get('include_specs')?.k === 'bool' && (call.kwargs.get('include_specs') as { v: boolean }).v;
+  const seen = new Set<object>();
+  const collected: Value[] = [];
+  const definitions: Value[] = [];
+  for (const moduleName of moduleNames) {
+    const state = moduleName === ctx.module.name ? interp.moduleState(moduleName) : interp.importModule(moduleName);
+    if (!state) {
+      complain('warning', `module ${moduleName} is not in the workspace`, 'unresolved-module');
+      continue;
+    }
+    collectFromModule(state.globals, includeSpecs, seen, collected, isDefinitionsLoader ? definitions : undefined);
+  }
+  const loaded = applyLoaderAttributes(collected, call, complain);
+  if (!isDefinitionsLoader) return { k: 'list', items: loaded, tuple: false };
+  const items = [...loaded, ...definitions.flatMap((d) => (d.k === 'definitions' ? d.items : []))];
+  return { k: 'definitions', items, file: call.file, line: call.line };
+}
+
+const keywordFiles = ['defs.yaml', 'component.yaml'];
+
+/**
+ * Components autoloading (`load_defs(defs_root=module)` / `load_from_defs_folder(project_root=...)`):
+ * a folder with a `defs.yaml`/`component.yaml` is that component; a folder with `definitions.py`
+ * loads only that module; otherwise every Python file's top-level definitions, and sub-folders recurse.
+ */
+function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain: Complain): Value {
+  const interp = ctx.interpreter;
+  let defsModule: string | null = null;
+  if (name === 'load_defs') {
+    const root = arg(call, 0, 'defs_root');
+    if (root?.k === 'module') defsModule = root.name;
+  } else {
+    const projectRoot = arg(call, 0, 'project_root') ?? call.kwargs.get('path_within_project');
+    const rootDir = projectRoot?.k === 'path' ? projectRoot.path : projectRoot?.k === 'str' ? projectRoot.v : null;
+    defsModule = rootDir ? defsModuleFromPyproject(rootDir, interp.host.readText.bind(interp.host), complain) : null;
+  }
+  if (!defsModule) {
+    complain('warning', `the defs folder of ${name} cannot be found statically`, 'unresolved-module');
+    return unknownValue(name);
+  }
+  const root = interp.importModule(defsModule);
+  if (!root?.location.dir) {
+    complain('warning', `defs module ${defsModule} is not a package folder in the workspace`, 'unresolved-module');
+    return unknownValue(name);
+  }
+  const items: Value[] = [];
+  const seen = new Set<object>();
+  const collectModule = (moduleName: string): void => {
+    const state = interp.importModule(moduleName);
+    if (!state) return;
+    const collected: Value[] = [];
+    const definitions: Value[] = [];
+    collectFromModule(state.globals, true, seen, collected, definitions);
+    items.push(...collected, ...definitions.flatMap((d) => (d.k === 'definitions' ? d.items : [])));
+  };
+  const walk = (dir: string, moduleName: string): void => {
+    const { files, dirs } = interp.host.listDir(dir);
+    const allFiles = interp.host.listFiles(dir).filter((f) => dirname(f) === dir);
+    const yamlFile = keywordFiles.map((k) => join(dir, k)).find((f) => allFiles.includes(f));
+    if (yamlFile) {
+      items.push(...loadYamlComponents(yamlFile, ctx, complain));
+      return;
+    }
+    if (files.some((f) => basename(f) === 'definitions.py')) {
+      collectModule(`${moduleName}.definitions`);
+      return;
+    }
+    for (const file of files) {
+      const stem = basename(file, '.py');
+      if (stem !== '__init__') collectModule(`${moduleName}.${stem}`);
+    }
+    for (const sub of dirs) {
+      const base = basename(sub);
+      if (base.startsWith('.') || base.startsWith('_')) continue;
+      walk(sub, `${moduleName}.${base}`);
+    }
+  };
+  walk(root.location.dir, defsModule);
+  return { k: 'definitions', items, file: call.file, line: call.line };
+}
+
+function defsModuleFromPyproject(rootDir: string, readText: (f: string) => string | null, complain: Complain): string | null {
+  const text = readText(join(rootDir, 'pyproject.toml'));
+  if (text === null) return null;
+  try {
+    const toml = parseToml(text) as { tool?: { dg?: { project?: { root_module?: unknown; defs_module?: unknown } } } };
+    const project = toml.tool?.dg?.project;
+    const rootModule = typeof project?.root_module === 'string' ? project.root_module : null;
+    const defsModule = typeof project?.defs_module === 'string' ? project.defs_module : null;
+    return defsModule ?? (rootModule ? `${rootModule}.defs` : null);
+  } catch (error) {
+    complain('error', `pyproject.toml in ${rootDir} is not valid TOML: ${(error as Error).message}`, 'invalid-config');
+    return null;
+  }
+}
+
+interface ComponentDoc {
+  type?: unknown;
+  attributes?: Record<string, unknown>;
+}
+
+/** Components declared in YAML. Declarative assets and dbt projects are read; other types are reported. */
+function loadYamlComponents(file: string, ctx: ApiContext, complain: Complain): Value[] {
+  const interp = ctx.interpreter;
+  const text = interp.host.readText(file);
+  if (text === null) return [];
+  const out: Value[] = [];
+  const docs = parseAllDocuments(text);
+  for (const doc of docs) {
+    if (doc.errors.length) {
+      interp.report('error', file, 1, `invalid YAML: ${doc.errors[0]?.message ?? ''}`, 'invalid-config');
+      continue;
+    }
+    const body = doc.toJS() as ComponentDoc | null;
+    if (!body || typeof body !== 'object') continue;
+    const type = typeof body.type === 'string' ? body.type : '';
+    const attributes = body.attributes && typeof body.attributes === 'object' ? body.attributes : {};
+    const shortType = type.split('.').pop() ?? '';
+    if (shortType === 'DbtProjectComponent') {
+      const project = attributes['project'];
+      const dir =
+        typeof project === 'string'
+          ? project
+          : project && typeof project === 'object' && typeof (project as { project_dir?: unknown }).project_dir === 'string'
+            ? ((project as { project_dir: string }).project_dir)
+            : null;
+      if (!dir) {
+        interp.report('warning', file, 1, 'the dbt project of DbtProjectComponent cannot be read statically', 'unresolved-argument');
+        continue;
+      }
+      if (attributes['translation']) {
+        interp.report('info', file, 1, 'translation templates of DbtProjectComponent are not applied statically; keys may differ', 'custom-translator');
+      }
+      const specs = dbtSpecsForProject(
+        { projectDir: join(dirname(file), dir), manifestPath: null },
+        {
+          select: typeof attributes['select'] === 'string' ? attributes['select'] : 'fqn:*',
+          exclude: typeof attributes['exclude'] === 'string' ? attributes['exclude'] : null,
+          keyPrefix: [],
+          sourceKeyPrefix: [],
+        },
+        { file, line: 1, opName: basename(dirname(file)), partitions: null, backfillPolicy: null },
+        ctx,
+      );
+      out.push({ k: 'assets', def: { specs, isSourceLike: false } });
+      continue;
+    }
+    const assets = attributes['assets'];
+    if (Array.isArray(assets)) {
+      const specs: SpecValue[] = [];
+      for (const entry of assets) {
+        if (!entry || typeof entry !== 'object' || typeof (entry as { key?: unknown }).key !== 'string') {
+          interp.report('warning', file, 1, 'an asset of this component has no literal key', 'unresolved-key');
+          continue;
+        }
+        const e = entry as Record<string, unknown>;
+        const key = userStringKey(e['key'] as string);
+        const deps = (Array.isArray(e['deps']) ? e['deps'] : []).filter((d): d is string => typeof d === 'string');
+        specs.push({
+          key,
+          deps: deps.map((d) => ({ key: userStringKey(d), mapping: null, carriesData: false })),
+          group: typeof e['group_name'] === 'string' ? e['group_name'] : null,
+          partitions: null,
+          codeVersion: typeof e['code_version'] === 'string' ? e['code_version'] : null,
+          backfillPolicy: null,
+          description: typeof e['description'] === 'string' ? e['description'] : null,
+          owners: asStringList(undefined) ?? (Array.isArray(e['owners']) ? (e['owners'] as unknown[]).filter((o): o is string => typeof o === 'string') : []),
+          tags: {},
+          kinds: Array.isArray(e['kinds']) ? (e['kinds'] as unknown[]).filter((o): o is string => typeof o === 'string') : [],
+          automationCondition: null,
+          metadata: {},
+          kind: 'asset',
+          file,
+          line: 1,
+          opName: null,
+          sourceHash: null,
+          origin: `${file}:${JSON.stringify(key)}`,
+        });
+      }
+      out.push({ k: 'assets', def: { specs, isSourceLike: false } });
+      continue;
+    }
+    interp.report('info', file, 1, `component type ${type || '(none)'} is not read statically; its assets are not shown`, 'unsupported-component');
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ModuleIR } from './ir';
+import { loadPythonParser, parseToIR } from './pythonParser';
+
+export interface ParseRequest {
+  id: number;
+  files: { path: string; text: string }[];
+}
+
+export type ParseReply = { id: number; results: { path: string; ir: ModuleIR }[] } | { id: number; error: string };
+
+/** Below this many bytes a batch is parsed on the calling thread: a worker round trip costs more. */
+const inlineThreshold = 256 * 1024;
+
+/**
+ * Parses Python files in `worker_threads`. Each worker loads its own WASM parser once and is reused
+ * for every scan of the session. Batches are balanced by size.
+ */
+export class ParsePool {
+  private readonly workers: Worker[] = [];
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: ParseReply) => void }>();
+
+  constructor(private readonly size: number = defaultWorkerCount()) {}
+
+  private workerScript(): { file: string; execArgv: string[] } | null {
+    const built = join(__dirname, 'parseWorker.js');
+    if (existsSync(built)) return { file: built, execArgv: [] };
+    // Unbundled sources (unit tests run through tsx): load the TypeScript entry with the same loader.
+    const source = join(__dirname, 'parseWorker.ts');
+    if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
+    return null;
+  }
+
+  private ensureWorkers(): boolean {
+    if (this.workers.length > 0) return true;
+    if (this.size <= 0) return false;
+    const script = this.workerScript();
+    if (!script) return false;
+    for (let i = 0; i < this.size; i++) {
+      const worker = new Worker(script.file, { execArgv: script.execArgv });
+      worker.on('message', (reply: ParseReply) => {
+        this.pending.get(reply.id)?.resolve(reply);
+        this.pending.delete(reply.id);
+      });
+      worker.on('error', (error) => {
+        for (const [id, waiter] of this.pending) waiter.resolve({ id, error: String(error) });
+        this.pending.clear();
+      });
+      worker.unref();
+      this.workers.push(worker);
+    }
+    return true;
+  }
+
+  async parse(files: { path: string; text: string }[]): Promise<Map<string, ModuleIR>> {
+    const out = new Map<string, ModuleIR>();
+    if (files.length === 0) return out;
+    const totalBytes = files.reduce((n, f) => n + f.text.length, 0);
+    if (totalBytes < inlineThreshold || !this.ensureWorkers()) {
+      const parser = await loadPythonParser();
+      for (const file of files) out.set(file.path, parseToIR(parser, file.text));
+      return out;
+    }
+    // Largest first into the lightest batch: balanced work without knowing parse cost exactly.
+    const batches = this.workers.map(() => ({ files: [] as { path: string; text: string }[], bytes: 0 }));
+    for (const file of [...files].sort((a, b) => b.text.length - a.text.length)) {
+      const lightest = batches.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+      lightest.files.push(file);
+      lightest.bytes += file.text.length;
+    }
+    const replies = await Promise.all(
+      batches.map((batch, i) => {
+        if (batch.files.length === 0) return Promise.resolve<ParseReply>({ id: 0, results: [] });
+        const id = this.nextId++;
+        return new Promise<ParseReply>((resolve) => {
+          this.pending.set(id, { resolve });
+          (this.workers[i] as Worker).postMessage({ id, files: batch.files } satisfies ParseRequest);
+        });
+      }),
+    );
+    for (const reply of replies) {
+      if ('error' in reply) throw new Error(`parse worker failed: ${reply.error}`);
+      for (const result of reply.results) out.set(result.path, result.ir);
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { AssetGraph } from '../model/graph';
+import { buildGraph } from './buildGraph';
+import { defaultExcludedDirectories } from './codeLocations';
+import type { ModuleIR } from './ir';
+import { ParsePool, defaultWorkerCount } from './parsePool';
+import { mightDefineAssets } from './prefilter';
+import { WorkspaceFiles } from './workspaceFiles';
+
+export interface ScanOptions {
+  /** Worker threads for parsing; 0 parses on the calling thread. Defaults to the core count (at most 4). */
+  workers?: number;
+  /** Folder names never entered (in addition to hidden folders). */
+  excludedNames?: ReadonlySet<string>;
+}
+
+/** Rounds of "evaluate, parse what was missing, evaluate again" before giving up on a pathological import chain. */
+const maxRounds = 8;
+
+/**
+ * A scan of one root that stays alive for incremental updates: parsed modules are cached by
+ * content hash, so an edit re-parses one file and re-evaluates from cached IR.
+ */
+export class ScanSession {
+  readonly files: WorkspaceFiles;
+  private readonly irCache = new Map<string, { hash: string; ir: ModuleIR }>();
+  private readonly pool: ParsePool;
+  private candidates: string[] = [];
+
+  constructor(root: string, options: ScanOptions = {}) {
+    this.files = new WorkspaceFiles(root, options.excludedNames ?? defaultExcludedDirectories);
+    this.pool = new ParsePool(options.workers ?? defaultWorkerCount());
+  }
+
+  /** Parses what is not cached at its current content; returns nothing, fills the cache. */
+  private async ensureParsed(paths: Iterable<string>): Promise<void> {
+    const toParse: { path: string; text: string }[] = [];
+    const hashes = new Map<string, string>();
+    for (const path of paths) {
+      const buffer = this.files.readBuffer(path);
+      if (!buffer) {
+        this.irCache.delete(path);
+        continue;
+      }
+      const hash = createHash('sha1').update(buffer).digest('hex');
+      if (this.irCache.get(path)?.hash === hash) continue;
+      hashes.set(path, hash);
+      toParse.push({ path, text: buffer.toString('utf8') });
+    }
+    const parsed = await this.pool.parse(toParse);
+    for (const [path, ir] of parsed) this.irCache.set(path, { hash: hashes.get(path) ?? ir.hash, ir });
+  }
+
+  private selectCandidates(): string[] {
+    return this.files.pythonFiles().filter((file) => {
+      const buffer = this.files.readBuffer(file);
+      return buffer !== null && mightDefineAssets(buffer);
+    });
+  }
+
+  private async evaluate(): Promise<AssetGraph> {
+    const moduleIR = (file: string): ModuleIR | null => this.irCache.get(file)?.ir ?? null;
+    for (let round = 0; ; round++) {
+      const { graph, missing } = buildGraph(this.files, moduleIR, this.candidates);
+      const parseable = [...missing].filter((f) => this.files.readBuffer(f) !== null && !this.irCache.has(f));
+      if (parseable.length === 0 || round >= maxRounds) return graph;
+      await this.ensureParsed(parseable);
+    }
+  }
+
+  /** A full scan: lists the tree, parses every file that may define assets, builds the graph. */
+  async scan(): Promise<AssetGraph> {
+    this.candidates = this.selectCandidates();
+    await this.ensureParsed(this.candidates);
+    return this.evaluate();
+  }
+
+  /**
+   * Files changed, created or deleted (absolute paths). Only those are re-read and re-parsed; the
+   * graph is then rebuilt from cached IR.
+   */
+  async update(paths: string[]): Promise<AssetGraph> {
+    const absolute = paths.map((p) => resolve(p));
+    this.files.invalidate(absolute);
+    for (const path of absolute) {
+      if (!this.files.hasFile(path)) this.irCache.delete(path);
+    }
+    this.candidates = this.selectCandidates();
+    await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || this.candidates.includes(p))));
+    return this.evaluate();
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool.dispose();
+  }
+}
+
+/** Scans each path (folder or single file) and concatenates the graphs; files stay relative to their own root. */
+export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<AssetGraph> {
+  const graphs: AssetGraph[] = [];
+  for (const path of paths) {
+    const session = new ScanSession(path, options);
+    try {
+      graphs.push(await session.scan());
+    } finally {
+      await session.dispose();
+    }
+  }
+  if (graphs.length === 1) return graphs[0] as AssetGraph;
+  return {
+    version: 1,
+    assets: graphs.flatMap((g) => g.assets),
+    diagnostics: graphs.flatMap((g) => g.diagnostics),
+    codeLocations: graphs.flatMap((g) => g.codeLocations),
+  };
+}

@@ -1,0 +1,157 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { defaultExcludedDirectories } from './codeLocations';
+
+/**
+ * One listing of a scanned root, with file contents cached until they are reported changed.
+ * Every reader in the scan (code locations, dbt, the interpreter) goes through it, so a scan reads
+ * each file from disk once and an incremental update re-reads only what changed.
+ */
+export class WorkspaceFiles {
+  private files: string[] = [];
+  private fileSet = new Set<string>();
+  private dirSet = new Set<string>();
+  private readonly texts = new Map<string, string | null>();
+  private readonly buffers = new Map<string, Buffer | null>();
+  readonly root: string;
+  /** True when the root is one Python file: it is then its own code location. */
+  readonly isSingleFile: boolean;
+
+  constructor(
+    root: string,
+    private readonly excludedNames: ReadonlySet<string> = defaultExcludedDirectories,
+  ) {
+    const absolute = resolve(root);
+    let single = false;
+    try {
+      single = statSync(absolute).isFile();
+    } catch {
+      single = false;
+    }
+    this.isSingleFile = single;
+    this.root = single ? dirname(absolute) : absolute;
+    if (single) this.setFiles([absolute]);
+    else this.relist();
+  }
+
+  private setFiles(files: string[]): void {
+    this.files = files.sort();
+    this.fileSet = new Set(this.files);
+    this.dirSet = new Set();
+    for (const file of this.files) {
+      for (let dir = dirname(file); dir.length >= this.root.length && !this.dirSet.has(dir); dir = dirname(dir)) {
+        this.dirSet.add(dir);
+        if (dir === this.root) break;
+      }
+    }
+  }
+
+  /** Lists the tree again (after files were created or deleted). */
+  relist(): void {
+    if (this.isSingleFile) return;
+    const out: string[] = [];
+    const pending = [this.root];
+    while (pending.length > 0) {
+      const folder = pending.pop() as string;
+      let entries;
+      try {
+        entries = readdirSync(folder, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          // Hidden folders hold tool state (.git, .tmp_dagster_home_*, .mypy_cache), never project code.
+          if (this.excludedNames.has(entry.name) || entry.name.startsWith('.')) continue;
+          pending.push(path);
+        } else if (entry.isFile()) {
+          out.push(path);
+        }
+      }
+    }
+    this.setFiles(out);
+  }
+
+  get allFiles(): readonly string[] {
+    return this.files;
+  }
+
+  pythonFiles(): string[] {
+    return this.files.filter((f) => f.endsWith('.py'));
+  }
+
+  hasFile(path: string): boolean {
+    return this.fileSet.has(path);
+  }
+
+  hasDir(path: string): boolean {
+    return this.dirSet.has(path);
+  }
+
+  /** Files below a folder (recursive), from the listing. */
+  listFiles(dir: string): string[] {
+    const prefix = resolve(dir) + sep;
+    return this.files.filter((f) => f.startsWith(prefix));
+  }
+
+  /** Python files and folders directly inside a folder. */
+  listDir(dir: string): { files: string[]; dirs: string[] } {
+    const prefix = resolve(dir) + sep;
+    const files: string[] = [];
+    const dirs = new Set<string>();
+    for (const file of this.files) {
+      if (!file.startsWith(prefix)) continue;
+      const rest = file.slice(prefix.length);
+      const slash = rest.indexOf(sep);
+      if (slash === -1) {
+        if (rest.endsWith('.py')) files.push(file);
+      } else {
+        dirs.add(prefix + rest.slice(0, slash));
+      }
+    }
+    return { files, dirs: [...dirs].filter((d) => basename(d) !== '__pycache__').sort() };
+  }
+
+  readBuffer(path: string): Buffer | null {
+    if (this.buffers.has(path)) return this.buffers.get(path) ?? null;
+    let content: Buffer | null = null;
+    try {
+      content = readFileSync(path);
+    } catch {
+      content = null;
+    }
+    this.buffers.set(path, content);
+    return content;
+  }
+
+  readText(path: string): string | null {
+    if (this.texts.has(path)) return this.texts.get(path) ?? null;
+    const buffer = this.readBuffer(path);
+    const text = buffer ? buffer.toString('utf8') : null;
+    this.texts.set(path, text);
+    return text;
+  }
+
+  /** Forgets cached contents; new or deleted paths also refresh the listing. */
+  invalidate(paths: string[]): void {
+    let listingChanged = false;
+    for (const path of paths) {
+      this.texts.delete(path);
+      this.buffers.delete(path);
+      let exists = false;
+      try {
+        exists = statSync(path).isFile();
+      } catch {
+        exists = false;
+      }
+      if (exists !== this.fileSet.has(path)) listingChanged = true;
+    }
+    if (listingChanged) this.relist();
+  }
+
+  relative(path: string): string {
+    if (!path) return '';
+    return relative(this.root, path).split(sep).join('/');
+  }
+}

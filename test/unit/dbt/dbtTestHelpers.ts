@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import type { DbtAssetSpec } from '../../../src/core/scan/dbt/dbtAssetSpecs';
+import { nodeDbtFileSystem } from '../../../src/core/scan/dbt/dbtFileSystem';
+import { readDbtManifest, type DbtManifest } from '../../../src/core/scan/dbt/dbtManifest';
+
+/** The hand-written jaffle_shop project; tests run from the repository root (scripts/runTests.mjs). */
+export const fixtureDir = resolve(process.cwd(), 'test/fixtures/dbt/jaffle_shop');
+export const fixtureManifestPath = resolve(fixtureDir, 'target/manifest.json');
+
+export function fixtureManifest(): DbtManifest {
+  const { manifest, diagnostics } = readDbtManifest(fixtureManifestPath, nodeDbtFileSystem);
+  if (!manifest) throw new Error(`fixture manifest did not load: ${JSON.stringify(diagnostics)}`);
+  return manifest;
+}
+
+/** Keys as `a/b` strings, sorted, so assertions read like the Dagster UI. */
+export function keyStrings(assets: { key: string[] }[]): string[] {
+  return assets.map((asset) => asset.key.join('/')).sort();
+}
+
+export function byName(assets: DbtAssetSpec[], uniqueId: string): DbtAssetSpec {
+  const found = assets.find((asset) => asset.uniqueId === uniqueId);
+  if (!found) throw new Error(`no asset ${uniqueId}; have ${assets.map((a) => a.uniqueId).join(', ')}`);
+  return found;
+}
+
+export function depKeys(asset: DbtAssetSpec): string[] {
+  return asset.deps.map((dep) => dep.key.join('/')).sort();
+}
