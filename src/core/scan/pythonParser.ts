@@ -9,12 +9,13 @@ import type { ModuleIR } from './ir';
  * Electron version). The build copies both `.wasm` files next to the bundles in `dist/`; when the
  * sources run unbundled (unit tests), they are found in node_modules.
  */
-function locate(fileName: string, packageName: string): string {
+function locate(fileName: string, packageEntry: string): string {
   const beside = join(__dirname, fileName);
   if (existsSync(beside)) return beside;
-  const fromPackage = join(dirname(require.resolve(`${packageName}/package.json`)), fileName);
+  // Resolve the package's entry point: web-tree-sitter's exports map does not expose package.json.
+  const fromPackage = join(dirname(require.resolve(packageEntry)), fileName);
   if (existsSync(fromPackage)) return fromPackage;
-  throw new Error(`cannot find ${fileName} next to ${__dirname} or in ${packageName}`);
+  throw new Error(`cannot find ${fileName} next to ${__dirname} or beside ${packageEntry}`);
 }
 
 let loading: Promise<Parser> | null = null;
@@ -23,7 +24,7 @@ export function loadPythonParser(): Promise<Parser> {
   loading ??= (async () => {
     const runtime = locate('tree-sitter.wasm', 'web-tree-sitter');
     await Parser.init({ locateFile: () => runtime });
-    const python = await Language.load(locate('tree-sitter-python.wasm', 'tree-sitter-python'));
+    const python = await Language.load(locate('tree-sitter-python.wasm', 'tree-sitter-python/package.json'));
     const parser = new Parser();
     parser.setLanguage(python);
     return parser;

@@ -86,7 +86,7 @@ test('an old manifest (dbt 1.2: raw_sql, no config.meta, no child_map) still yie
   assert.deepEqual(assets[0]?.key, ['warehouse', 'a']);
   assert.deepEqual(assets[0]?.deps.map((d) => d.key), [['s', 't']]);
   // sha1("select 1")
-  assert.equal(assets[0]?.codeVersion, 'd04ba3e6b5b3dde1ea0ecbcd8c88a0bb3e9c2bd7');
+  assert.equal(assets[0]?.codeVersion, '3232003928f9fe86a9cb634f450d5a53a4025819');
   assert.equal(assets[0]?.file, '/old/project/models/a.sql');
 });
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { DbtAssetSpec } from '../../../src/core/scan/dbt/dbtAssetSpecs';
 import { nodeDbtFileSystem } from '../../../src/core/scan/dbt/dbtFileSystem';
-import { readDbtManifest, type DbtManifest } from '../../../src/core/scan/dbt/dbtManifest';
+import { parseDbtManifest, readDbtManifest, type DbtManifest } from '../../../src/core/scan/dbt/dbtManifest';
 
 /** The hand-written jaffle_shop project; tests run from the repository root (scripts/runTests.mjs). */
 export const fixtureDir = resolve(process.cwd(), 'test/fixtures/dbt/jaffle_shop');
@@ -26,4 +26,25 @@ export function byName(assets: DbtAssetSpec[], uniqueId: string): DbtAssetSpec {
 
 export function depKeys(asset: DbtAssetSpec): string[] {
   return asset.deps.map((dep) => dep.key.join('/')).sort();
+}
+
+/** A small manifest from node literals, through the same validation as a file. */
+export function inlineManifest(
+  nodes: Record<string, unknown>[],
+  sources: Record<string, unknown>[] = [],
+  extra: Record<string, unknown> = {},
+): DbtManifest {
+  const json = {
+    metadata: { project_name: 'p' },
+    nodes: Object.fromEntries(
+      nodes.map((n) => [n['unique_id'], { package_name: 'p', config: {}, depends_on: { nodes: [] }, ...n }]),
+    ),
+    sources: Object.fromEntries(
+      sources.map((s) => [s['unique_id'], { resource_type: 'source', package_name: 'p', config: { enabled: true }, ...s }]),
+    ),
+    ...extra,
+  };
+  const { manifest, diagnostics } = parseDbtManifest(json, '/p/target/manifest.json');
+  if (!manifest) throw new Error(JSON.stringify(diagnostics));
+  return manifest;
 }

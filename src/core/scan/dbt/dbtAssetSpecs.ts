@@ -186,9 +186,15 @@ export function dbtUpstreamUniqueIds(
   return out;
 }
 
-function nodeFile(props: DbtNode | DbtSource, projectDir: string | null): string {
+function nodeFile(props: DbtNode | DbtSource, manifest: DbtManifest, projectDir: string | null): string {
   const ofp = props.original_file_path ?? '';
   if (!ofp || isAbsolute(ofp)) return ofp;
+  const pkg = props.package_name;
+  if (pkg && manifest.metadata.project_name && pkg !== manifest.metadata.project_name) {
+    // Paths of package nodes are relative to the package, installed under dbt_packages/.
+    const packageDir = manifest.packageDirs[pkg] ?? (projectDir ? join(projectDir, 'dbt_packages', pkg) : null);
+    if (packageDir) return join(packageDir, ofp);
+  }
   const root = projectDir ?? props.root_path ?? null;
   return root ? join(root, ofp) : ofp;
 }
@@ -221,7 +227,7 @@ export function dbtAssetSpecs(
     // Disabled nodes live in manifest["disabled"]; one in `nodes` would still be no asset.
     if (props.config?.enabled === false) continue;
 
-    const file = nodeFile(props, projectDir);
+    const file = nodeFile(props, manifest, projectDir);
     const deps = dbtUpstreamUniqueIds(manifest, props, (missingId) => {
       if (missingReported.has(missingId)) return;
       missingReported.add(missingId);
@@ -263,7 +269,7 @@ export function dbtAssetSpecs(
     const first = manifestEntity(manifest, sorted[0] as string);
     diagnostics.push({
       severity: 'error',
-      file: first ? nodeFile(first, projectDir) : diagnosticFile,
+      file: first ? nodeFile(first, manifest, projectDir) : diagnosticFile,
       line: 0,
       code: 'dbt-duplicate-asset-key',
       message:

@@ -70,10 +70,22 @@ export function scanJinjaBlocks(text: string, from = 0, to = text.length): Jinja
     let j = innerStart;
     let innerEnd = to;
     let end = to;
+    // Like Jinja's lexer, a closing `}}` only counts outside brackets: `{{ config(meta={'a': {'b': 1}}) }}`.
+    let depth = 0;
     while (j < to) {
-      const ch = text[j];
+      const ch = text[j] as string;
       if (ch === "'" || ch === '"') {
         j = skipString(text, j, to);
+        continue;
+      }
+      if (depth > 0 && (ch === ')' || ch === ']' || ch === '}')) {
+        depth--;
+        j++;
+        continue;
+      }
+      if (ch === '(' || ch === '[' || ch === '{') {
+        depth++;
+        j++;
         continue;
       }
       if (text.startsWith(closer, j)) {

@@ -109,6 +109,11 @@ export interface DbtManifest {
   projectDir: string | null;
   /** Not part of dbt's format: 1-based line of a node's definition when it is not line 1. */
   definitionLines: Record<string, number>;
+  /**
+   * Not part of dbt's format: folders of installed packages by package name. A package node's
+   * original_file_path is relative to its package; without an entry, `dbt_packages/<name>` is assumed.
+   */
+  packageDirs: Record<string, string>;
 }
 
 const topLevelSchema = z
@@ -205,6 +210,7 @@ export function parseDbtManifest(
     child_map: data.child_map ?? null,
     projectDir: null,
     definitionLines: {},
+    packageDirs: {},
   };
   return { manifest, diagnostics };
 }

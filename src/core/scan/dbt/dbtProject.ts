@@ -88,6 +88,7 @@ class ProjectReader {
   constructor(
     private readonly fs: DbtFileSystem,
     root: ProjectInfo,
+    private readonly projects: ProjectInfo[],
   ) {
     this.root = root;
   }
@@ -706,6 +707,7 @@ class ProjectReader {
       child_map: childMap,
       projectDir: this.root.dir,
       definitionLines: this.definitionLines,
+      packageDirs: Object.fromEntries(this.projects.filter((p) => !p.isRoot).map((p) => [p.name, p.dir])),
     };
   }
 }
@@ -783,7 +785,7 @@ export function manifestFromProject(
     if (pkg && pkg.name !== root.name) projects.push(pkg);
   }
 
-  const reader = new ProjectReader(fs, root);
+  const reader = new ProjectReader(fs, root, projects);
   for (const project of projects) {
     const yaml = reader.readProjectYaml(project);
     reader.readSources(project, yaml);

@@ -273,7 +273,8 @@ function search(criteria: Criteria, candidates: Indexed[], manifest: DbtManifest
   switch (criteria.method) {
     case 'fqn':
       for (const item of nonSource) {
-        const fqn = item.entity.fqn ?? [];
+        // Every real manifest has fqn; a hand-made one without it gets dbt's shortest form.
+        const fqn = item.entity.fqn ?? [item.entity.package_name ?? manifest.metadata.project_name ?? '', item.entity.name];
         const versioned = item.entity.version !== null && item.entity.version !== undefined;
         if (isSelectedNode(fqn, value, versioned) || isSelectedNode(fqn.slice(1), value, versioned)) add(item);
       }

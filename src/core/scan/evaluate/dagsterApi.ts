@@ -55,18 +55,6 @@ export function isAssetDecoratorName(name: string): boolean {
   return modelledDecorators.has(name);
 }
 
-/** Classes of Dagster's API whose attributes are API members (`AssetKey.from_user_string`). */
-const dagsterNamespaces = new Set([
-  'AssetKey',
-  'BackfillPolicy',
-  'AutomationCondition',
-  'AutoMaterializePolicy',
-  'AssetsDefinition',
-  'Definitions',
-  'AssetSelection',
-  'ScheduleType',
-  'FreshnessPolicy',
-]);
 /** Sub-modules reached as attributes (`dg.components.load_defs`) forward to the bare name. */
 const dagsterSubmodules = new Set(['components', '_core', 'core', '_utils', 'utils']);
 
@@ -76,16 +64,13 @@ function isDagsterModule(name: string): boolean {
 
 export function getApiAttribute(api: Extract<Value, { k: 'api' }>, name: string): Value {
   if (api.name.startsWith('module:')) {
+    // Everything under dagster* is addressed by its public name (`dg.asset` is `asset`);
+    // other libraries keep their module path (`pathlib.Path`, `os.path.join`).
     const module = api.name.slice('module:'.length);
     return { k: 'api', name: isDagsterModule(module) ? name : `${module}.${name}` };
   }
   if (dagsterSubmodules.has(api.name)) return { k: 'api', name };
-  if (dagsterNamespaces.has(api.name) || !isDagsterLike(api.name)) return { k: 'api', name: `${api.name}.${name}` };
   return { k: 'api', name: `${api.name}.${name}` };
-}
-
-function isDagsterLike(name: string): boolean {
-  return !name.includes('.');
 }
 
 const contextNames = new Set(['context', '_context', 'context_', '_']);
@@ -97,6 +82,11 @@ const resourceBases = new Set([
   'IOManager',
   'ResourceDefinition',
 ]);
+
+/** `dagster_type=Nothing`: the dagster `Nothing` type object itself (never called). */
+function isNothingType(v: Value | undefined): boolean {
+  return v?.k === 'api' && v.name === 'Nothing';
+}
 
 function complainAt(ctx: ApiContext, call: CallArgs): Complain {
   return (severity, message, code) => ctx.interpreter.report(severity, call.file, call.line, message, code);
@@ -454,7 +444,6 @@ function assetOutFields(call: CallArgs, complain: Complain): AssetOutFields {
   const keyArg = call.kwargs.get('key');
   const key = isAbsent(keyArg) ? null : asKey(keyArg);
   if (!isAbsent(keyArg) && !key) complain('warning', 'the key of AssetOut cannot be read statically', 'unresolved-key');
-  const dagsterType = call.kwargs.get('dagster_type');
   return {
     key,
     keyPrefix: asKeyPrefix(arg(call, 0, 'key_prefix')) ?? [],
@@ -467,7 +456,7 @@ function assetOutFields(call: CallArgs, complain: Complain): AssetOutFields {
     backfillPolicy: backfillArg(call.kwargs.get('backfill_policy'), complain),
     automationCondition: automationText(call),
     metadata: asLiteralRecord(call.kwargs.get('metadata')) ?? {},
-    isNothing: dagsterType?.k === 'nothingType',
+    isNothing: isNothingType(call.kwargs.get('dagster_type')),
   };
 }
 
@@ -583,7 +572,7 @@ export function callApi(name: string, call: CallArgs, ctx: ApiContext): Value {
         key,
         keyPrefix: keyPrefix?.length ? keyPrefix : null,
         mapping: mapping?.k === 'mapping' ? mapping.mapping : null,
-        isNothing: call.kwargs.get('dagster_type')?.k === 'nothingType',
+        isNothing: isNothingType(call.kwargs.get('dagster_type')),
       };
     }
     case 'AssetOut':
@@ -630,8 +619,6 @@ export function callApi(name: string, call: CallArgs, ctx: ApiContext): Value {
       }
       return { k: 'backfill', policy: { type: 'multi_run', maxPartitionsPerRun: max } };
     }
-    case 'Nothing':
-      return { k: 'nothingType' };
     case 'Definitions':
       return definitionsFromCall(call, complain);
     case 'Definitions.merge': {

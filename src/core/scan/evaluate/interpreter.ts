@@ -51,6 +51,8 @@ interface ModuleState {
   location: ModuleLocation;
   globals: Map<string, Value>;
   status: 'running' | 'done';
+  /** `from <library> import *` of modules outside the workspace: unknown names may come from them. */
+  externalStars?: string[];
 }
 
 interface Frame {
@@ -279,7 +281,10 @@ export class Interpreter {
     const source = this.importModule(moduleName);
     if (!source) {
       const external = externalModule(moduleName);
-      if (stmt.names === '*') return;
+      if (stmt.names === '*') {
+        (frame.module.externalStars ??= []).push(moduleName);
+        return;
+      }
       for (const { name, asName } of stmt.names) {
         this.bind(frame, asName ?? name, this.getAttribute(external, name, stmt.line, frame));
       }
@@ -342,7 +347,11 @@ export class Interpreter {
   private lookup(name: string, frame: Frame): Value | undefined {
     const local = frame.scope?.lookup(name);
     if (local !== undefined) return local;
-    return frame.module.globals.get(name);
+    const global = frame.module.globals.get(name);
+    if (global !== undefined || !frame.module.externalStars) return global;
+    // A name no statement bound may come from a star import of Dagster (`from dagster import *`).
+    const dagsterStar = frame.module.externalStars.find((m) => m === 'dagster' || m.startsWith('dagster.') || m.startsWith('dagster_'));
+    return dagsterStar && !builtinNames.has(name) ? getApiAttribute({ k: 'api', name: `module:${dagsterStar}` }, name) : undefined;
   }
 
   evalExpr(expr: Expr, frame: Frame): Value {

@@ -39,7 +39,6 @@ export type Value =
   | { k: 'dbtProject'; projectDir: string; manifestPath: string }
   | { k: 'translator'; keyPrefix: string[]; sourceKeyPrefix: string[]; custom: string | null }
   | { k: 'automation'; text: string }
-  | { k: 'nothingType' }
   | { k: 'datetime'; parts: [number, number, number, number, number, number] }
   /** An `@op` or `@graph` definition, for `AssetsDefinition.from_op` / `from_graph`. */
   | { k: 'opdef'; name: string; inputs: string[]; outputs: string[]; file: string; line: number; sourceHash: string; isGraph: boolean }
