@@ -613,7 +613,8 @@ function convertString(node: Node): Expr {
     for (const esc of content.namedChildren) {
       if (!esc) continue;
       text += unbrace(full.slice(cursor - base, esc.startIndex - base));
-      text += esc.type === 'escape_sequence' ? decodeEscape(esc.text) : esc.text;
+      // `{{`/`}}` arrive as escape_interpolation nodes; they stand for one brace.
+      text += esc.type === 'escape_sequence' ? decodeEscape(esc.text) : esc.type === 'escape_interpolation' ? esc.text.slice(0, 1) : esc.text;
       cursor = esc.endIndex;
     }
     text += unbrace(full.slice(cursor - base));

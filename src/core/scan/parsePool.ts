@@ -26,12 +26,13 @@ export class ParsePool {
 
   constructor(private readonly size: number = defaultWorkerCount()) {}
 
-  private workerScript(): { file: string; execArgv: string[] } | null {
+  private workerScript(): { code: string; eval: boolean } | null {
     const built = join(__dirname, 'parseWorker.js');
-    if (existsSync(built)) return { file: built, execArgv: [] };
-    // Unbundled sources (unit tests run through tsx): load the TypeScript entry with the same loader.
+    if (existsSync(built)) return { code: built, eval: false };
+    // Unbundled sources (unit tests run through tsx): register tsx's require hook in the worker,
+    // then load the TypeScript entry. `--import tsx` in execArgv does not reach worker threads on Node 20.
     const source = join(__dirname, 'parseWorker.ts');
-    if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
+    if (existsSync(source)) return { code: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
     return null;
   }
 
@@ -41,10 +42,12 @@ export class ParsePool {
     const script = this.workerScript();
     if (!script) return false;
     for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(script.file, { execArgv: script.execArgv });
+      const worker = new Worker(script.code, { eval: script.eval });
       worker.on('message', (reply: ParseReply) => {
         this.pending.get(reply.id)?.resolve(reply);
         this.pending.delete(reply.id);
+        // Idle workers must not keep the process (CLI, tests) alive; busy ones must.
+        if (this.pending.size === 0) this.workers.forEach((w) => w.unref());
       });
       worker.on('error', (error) => {
         for (const [id, waiter] of this.pending) waiter.resolve({ id, error: String(error) });
@@ -78,6 +81,7 @@ export class ParsePool {
         const id = this.nextId++;
         return new Promise<ParseReply>((resolve) => {
           this.pending.set(id, { resolve });
+          (this.workers[i] as Worker).ref();
           (this.workers[i] as Worker).postMessage({ id, files: batch.files } satisfies ParseRequest);
         });
       }),

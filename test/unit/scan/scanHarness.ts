@@ -115,3 +115,15 @@ export function describeDiagnostics(graph: AssetGraph, severity?: Diagnostic['se
 export function userKey(key: readonly string[]): string {
   return key.map((part) => (part.includes('/') ? JSON.stringify(part) : part)).join('/');
 }
+
+/**
+ * Tagged template for Python/YAML/TOML source: strips the common leading indentation and the first
+ * blank line, so fixtures can be written indented inside the test.
+ */
+export function py(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = raw.replace(/^\n/, '').replace(/\n[ \t]*$/, '\n').split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => (/^[ \t]*/.exec(l) as RegExpExecArray)[0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join('\n');
+}

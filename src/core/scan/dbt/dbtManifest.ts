@@ -244,8 +244,10 @@ export function readDbtManifest(
     json = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // V8 names either an offset or a line, depending on its version.
     const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : 0;
+    const lineMatch = /line (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split('\n').length : lineMatch ? Number(lineMatch[1]) : 0;
     return {
       manifest: null,
       diagnostics: [

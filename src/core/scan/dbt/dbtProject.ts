@@ -33,6 +33,7 @@ interface ProjectInfo {
   analysisPaths: string[];
   trees: { models: unknown; seeds: unknown; snapshots: unknown; sources: unknown };
   vars: Record<string, unknown>;
+  packagesInstallPath: string;
 }
 
 type Config = Record<string, unknown> & { tags: string[]; meta: Record<string, unknown> };
@@ -243,13 +244,11 @@ class ProjectReader {
   private applyProperties(config: Config, entry: YamlEntry | undefined, project: ProjectInfo): void {
     if (!entry) return;
     const data = entry.data;
+    // Older top-level property keys that dbt folds into config; an explicit `config:` block wins.
+    const legacy: Record<string, unknown> = {};
+    for (const key of ['meta', 'tags', 'group', 'access', 'docs']) if (data[key] !== undefined) legacy[key] = data[key];
+    this.merge(config, legacy, project, entry.file);
     if (isRecord(data['config'])) this.merge(config, data['config'], project, entry.file);
-    // Older property keys that dbt folds into config.
-    if (isRecord(data['meta'])) config.meta = { ...config.meta, ...data['meta'] };
-    if (data['tags'] !== undefined) this.merge(config, { tags: data['tags'] }, project, entry.file);
-    for (const key of ['group', 'access', 'docs']) {
-      if (data[key] !== undefined && config[key] === undefined) this.merge(config, { [key]: data[key] }, project, entry.file);
-    }
   }
 
   private applyCalls(config: Config, calls: JinjaCalls, project: ProjectInfo, file: string): void {
@@ -757,6 +756,12 @@ function loadProjectInfo(
     seedPaths: pathList(data['seed-paths'] ?? data['data-paths'], ['seeds']),
     snapshotPaths: pathList(data['snapshot-paths'], ['snapshots']),
     analysisPaths: pathList(data['analysis-paths'], []),
+    packagesInstallPath:
+      typeof data['packages-install-path'] === 'string'
+        ? data['packages-install-path']
+        : typeof data['modules-path'] === 'string'
+          ? data['modules-path']
+          : 'dbt_packages',
     trees: { models: data['models'], seeds: data['seeds'], snapshots: data['snapshots'], sources: data['sources'] },
     vars,
   };
@@ -775,9 +780,7 @@ export function manifestFromProject(
   if (!root) return { manifest: null, diagnostics };
 
   const projects = [root];
-  const rootText = fs.readText(root.file) ?? '';
-  const installPath = /^packages-install-path:\s*["']?([^"'\n]+?)["']?\s*$/m.exec(rootText)?.[1] ?? 'dbt_packages';
-  const packagesDir = join(projectDir, installPath);
+  const packagesDir = join(projectDir, root.packagesInstallPath);
   for (const file of fs.listFiles(packagesDir)) {
     const rel = toPosix(relative(packagesDir, file)).split('/');
     if (rel.length !== 2 || rel[1] !== 'dbt_project.yml') continue;

@@ -37,7 +37,7 @@ const rawSelectorPattern =
 
 const knownMethods = new Set([
   'fqn', 'tag', 'group', 'access', 'source', 'path', 'file', 'package', 'config', 'test_name', 'test_type',
-  'resource_type', 'exposure', 'metric', 'version', 'semantic_model', 'saved_query', 'unit_test', 'wildcard',
+  'resource_type', 'exposure', 'metric', 'version', 'semantic_model', 'saved_query', 'unit_test',
 ]);
 // Valid in dbt, but they need run results, a previous manifest or selectors.yml.
 const stateMethods = new Set(['state', 'result', 'source_status', 'selector']);
@@ -60,6 +60,7 @@ function parseCriteria(raw: string): Criteria {
     const parts = groups['method'].split('.');
     method = parts[0] as string;
     args = parts.slice(1);
+    if (method === 'wildcard') throw new UnsupportedSelection(`'${raw}': the wildcard method is not evaluated here`);
     if (stateMethods.has(method)) {
       throw new UnsupportedSelection(`'${raw}' needs ${method === 'selector' ? 'selectors.yml' : 'dbt run state'}`);
     }
@@ -278,9 +279,6 @@ function search(criteria: Criteria, candidates: Indexed[], manifest: DbtManifest
         const versioned = item.entity.version !== null && item.entity.version !== undefined;
         if (isSelectedNode(fqn, value, versioned) || isSelectedNode(fqn.slice(1), value, versioned)) add(item);
       }
-      break;
-    case 'wildcard':
-      candidates.forEach(add);
       break;
     case 'tag':
       for (const item of candidates) if ((item.entity.tags ?? []).some((tag) => fnmatch(tag, value))) add(item);
