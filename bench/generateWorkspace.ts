@@ -368,14 +368,14 @@ function helperModule(rng: Rng, name: string, entry: string, script = false): st
     '    return out.dropna(how="all")',
     '',
   ];
-  const fnCount = rng.int(8, 13);
+  const fnCount = rng.int(4, 7);
   for (let f = 0; f < fnCount; f++) {
     const fname = `${rng.pick(['normalize', 'bucket', 'coalesce', 'summarize', 'parse', 'window', 'scale', 'merge', 'split', 'score'])}_${rng.pick(NOUNS)}_${f}`;
     const col = rng.pick(COLUMNS);
     const num = rng.pick(NUMERIC);
     lines.push('', `def ${fname}(frame: pd.DataFrame, limit: int = ${rng.int(10, 1000)}) -> pd.DataFrame:`);
     lines.push(`    """Return ${rng.pick(NOUNS)} rows with ${col} cleaned and ${num} bounded."""`);
-    const body = rng.int(6, 14);
+    const body = rng.int(4, 9);
     lines.push('    out = frame.copy()');
     for (let s = 0; s < body; s++) {
       switch (rng.int(0, 7)) {
@@ -677,7 +677,7 @@ function assetModule(rng: Rng, spec: ModuleSpec): { text: string; assets: AssetR
     `NULL_THRESHOLD = ${(rng.int(1, 20) / 100).toFixed(2)}`,
     '',
   ];
-  return { text: `${header.join('\n')}\n${text}`, assets: made };
+  return { text: `${header.join('\n')}\n\n${text}`, assets: made };
 }
 
 const DAGSTER_IMPORTS = [
@@ -714,7 +714,7 @@ function body(rng: Rng, spec: BodySpec): string {
   if (first) lines.push(`${i}frame = ${first}.copy()`);
   else if (spec.partitioned && spec.context) lines.push(`${i}frame = pd.read_parquet(f"{LAKE_BUCKET}/${spec.domain}/${spec.noun}/{context.partition_key}.parquet")`);
   else lines.push(`${i}frame = pd.read_parquet(f"{LAKE_BUCKET}/${spec.domain}/${spec.noun}/latest.parquet")`);
-  const target = rng.int(9, 28);
+  const target = rng.int(6, 17);
   while (lines.length < target) {
     const c1 = rng.pick(COLUMNS);
     const c2 = rng.pick(COLUMNS);

@@ -71,8 +71,8 @@ export function buildGraph(files: WorkspaceFiles, moduleIR: (file: string) => Mo
   });
 
   let locationSpecs: CodeLocationSpec[];
-  if (files.isSingleFile) {
-    const file = files.allFiles[0] as string;
+  if (files.entryFile) {
+    const file = files.entryFile;
     locationSpecs = [
       {
         name: basename(file),

@@ -69,11 +69,10 @@ export function resolveLocation(
       let key = dep.key;
       let resolution: AssetDep['resolution'] = 'exact';
       if (!byKey.has(keyId(key))) {
-        const candidates =
-          key.length === 1
-            ? (byGroupAndName.get(`${group}\u0000${key[0]}`) ?? []).filter((c) => c.owner !== item.owner)
-            : [];
-        if (candidates.length === 1) {
+        // Dagster counts every same-group match, the definition's own outputs included, and then
+        // refuses the single match if it is one of those outputs.
+        const candidates = key.length === 1 ? (byGroupAndName.get(`${group}\u0000${key[0]}`) ?? []) : [];
+        if (candidates.length === 1 && (candidates[0] as LocatedSpec).owner !== item.owner) {
           key = (candidates[0] as LocatedSpec).spec.key;
           resolution = 'group';
         } else {

@@ -53,6 +53,8 @@ export class ScanSession {
   }
 
   private selectCandidates(): string[] {
+    // A single scanned file is the only entry; the modules it imports are parsed on demand.
+    if (this.files.entryFile) return [this.files.entryFile];
     return this.files.pythonFiles().filter((file) => {
       const buffer = this.files.readBuffer(file);
       return buffer !== null && mightDefineAssets(buffer);

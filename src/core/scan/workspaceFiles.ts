@@ -7,6 +7,14 @@ import { defaultExcludedDirectories } from './codeLocations';
  * Every reader in the scan (code locations, dbt, the interpreter) goes through it, so a scan reads
  * each file from disk once and an incremental update re-reads only what changed.
  */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export class WorkspaceFiles {
   private files: string[] = [];
   private fileSet = new Set<string>();
@@ -16,6 +24,8 @@ export class WorkspaceFiles {
   readonly root: string;
   /** True when the root is one Python file: it is then its own code location. */
   readonly isSingleFile: boolean;
+  /** The scanned file, when the root is one file. */
+  readonly entryFile: string | null;
 
   constructor(
     root: string,
@@ -29,9 +39,9 @@ export class WorkspaceFiles {
       single = false;
     }
     this.isSingleFile = single;
+    this.entryFile = single ? absolute : null;
     this.root = single ? dirname(absolute) : absolute;
-    if (single) this.setFiles([absolute]);
-    else this.relist();
+    this.relist();
   }
 
   private setFiles(files: string[]): void {
@@ -48,7 +58,6 @@ export class WorkspaceFiles {
 
   /** Lists the tree again (after files were created or deleted). */
   relist(): void {
-    if (this.isSingleFile) return;
     const out: string[] = [];
     const pending = [this.root];
     while (pending.length > 0) {
@@ -64,6 +73,9 @@ export class WorkspaceFiles {
         if (entry.isDirectory()) {
           // Hidden folders hold tool state (.git, .tmp_dagster_home_*, .mypy_cache), never project code.
           if (this.excludedNames.has(entry.name) || entry.name.startsWith('.')) continue;
+          // A single file sees what `dagster dev -f` puts on sys.path: its folder's modules and
+          // regular packages, not every folder below it.
+          if (this.isSingleFile && !isFile(join(path, '__init__.py'))) continue;
           pending.push(path);
         } else if (entry.isFile()) {
           out.push(path);

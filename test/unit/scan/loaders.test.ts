@@ -93,6 +93,38 @@ describe('load_assets_from_modules', () => {
     assert.equal(graph.diagnostics.filter((d) => d.severity === 'error').length, 0, describeDiagnostics(graph));
   });
 
+  test('key_prefix rewrites by key: AssetIn(key=...), string deps and multi_asset outputs in the set all follow', async () => {
+    const graph = await scanProject({
+      ...pkgInit,
+      'pkg/m.py': py`
+        from dagster import AssetIn, AssetOut, asset, multi_asset
+
+        @asset
+        def upstream(): ...
+
+        @multi_asset(outs={"left": AssetOut(), "right": AssetOut()})
+        def split(upstream): ...
+
+        @asset(ins={"renamed": AssetIn(key="left")}, deps=["right", "upstream"])
+        def combined(renamed): ...
+      `,
+      'pkg/definitions.py': py`
+        from dagster import Definitions, load_assets_from_modules
+        from pkg import m
+
+        defs = Definitions(assets=load_assets_from_modules([m], key_prefix="p"))
+      `,
+    });
+    assert.deepEqual(assetKeys(graph), ['p/combined', 'p/left', 'p/right', 'p/upstream']);
+    assert.deepEqual(depKeys(assetByKey(graph, ['p', 'left'])), ['p/upstream']);
+    assert.deepEqual(depKeys(assetByKey(graph, ['p', 'right'])), ['p/upstream']);
+    const combined = assetByKey(graph, ['p', 'combined']);
+    assert.deepEqual(depKeys(combined), ['p/left', 'p/right', 'p/upstream']);
+    assert.equal(depOn(combined, ['p', 'left']).inputName, 'renamed');
+    assert.ok(combined.deps.every((d) => d.resolution === 'exact'));
+    assert.equal(assetByKey(graph, ['p', 'left']).opName, 'split');
+  });
+
   test('a string key_prefix with a slash stays one key component', async () => {
     const graph = await scanProject({
       ...pkgInit,

@@ -1,34 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { keyId } from '../../../src/core/model/assetKey';
 import type { AssetDep, AssetGraph, AssetNode, Diagnostic } from '../../../src/core/model/graph';
 import { ScanSession } from '../../../src/core/scan/scanner';
-
-/**
- * Workaround, recorded so a test can keep the bug visible: `src/core/scan/pythonParser.ts` finds
- * `tree-sitter.wasm` through `require.resolve('web-tree-sitter/package.json')`, which web-tree-sitter
- * 0.25 forbids (its `exports` map has no `./package.json`), so unbundled runs (unit tests, tsx) cannot
- * load the parser. Only that exact failing request is redirected, and only after the normal
- * resolution has thrown; `parserWorkaroundUsed()` says whether it was needed.
- */
-let workaroundUsed = false;
-const moduleInternals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-const originalResolve = moduleInternals._resolveFilename;
-moduleInternals._resolveFilename = function (request: string, ...rest: unknown[]): string {
-  try {
-    return originalResolve.call(this, request, ...rest);
-  } catch (error) {
-    if (request !== 'web-tree-sitter/package.json' || (error as { code?: string }).code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
-    workaroundUsed = true;
-    return join(dirname(originalResolve.call(this, 'web-tree-sitter', ...rest)), 'package.json');
-  }
-};
-
-export function parserWorkaroundUsed(): boolean {
-  return workaroundUsed;
-}
 
 export interface ScanProjectOptions {
   /**

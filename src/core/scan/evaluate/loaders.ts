@@ -67,27 +67,28 @@ function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Compla
   const backfill = call.kwargs.get('backfill_policy');
 
   const isSourceLike = (v: Value): boolean => v.k === 'spec' || (v.k === 'assets' && v.def.isSourceLike);
-  // Replacement maps are built from every key defined in the loaded set, so in-set edges follow
-  // the prefix while dependencies on keys outside the set keep their old key.
+  // The key_prefix replacement map holds every key of the loaded assets definitions AND specs
+  // (Dagster's `assets_with_loadable_prefix`), but only assets definitions are rewritten: their own
+  // keys and their dependencies. Specs and source assets keep their key (and their deps); in-set
+  // dependencies follow the prefix, dependencies on keys outside the set keep their old key.
   const assetMap = new Map<string, string[]>();
   const sourceMap = new Map<string, string[]>();
   for (const v of values) {
     const specs = v.k === 'assets' ? v.def.specs : v.k === 'spec' ? [v.spec] : [];
     for (const spec of specs) {
-      if (isSourceLike(v)) {
-        if (sourcePrefix.length) sourceMap.set(keyId(spec.key), [...sourcePrefix, ...spec.key]);
-      } else if (keyPrefix.length) {
-        assetMap.set(keyId(spec.key), [...keyPrefix, ...spec.key]);
-      }
+      if (keyPrefix.length && !(v.k === 'assets' && v.def.isSourceLike)) assetMap.set(keyId(spec.key), [...keyPrefix, ...spec.key]);
+      if (sourcePrefix.length && isSourceLike(v)) sourceMap.set(keyId(spec.key), [...sourcePrefix, ...spec.key]);
     }
   }
   const rewrite = (key: string[]): string[] => assetMap.get(keyId(key)) ?? sourceMap.get(keyId(key)) ?? key;
   const copySpec = (spec: SpecValue, sourceLike: boolean): SpecValue => {
-    const next: SpecValue = {
-      ...spec,
-      key: sourceLike ? (sourceMap.get(keyId(spec.key)) ?? spec.key) : rewrite(spec.key),
-      deps: spec.deps.map((d) => ({ ...d, key: rewrite(d.key) })),
-    };
+    const next: SpecValue = sourceLike
+      ? {
+          ...spec,
+          key: sourceMap.get(keyId(spec.key)) ?? spec.key,
+          deps: spec.deps.map((d) => ({ ...d, key: sourceMap.get(keyId(d.key)) ?? d.key })),
+        }
+      : { ...spec, key: rewrite(spec.key), deps: spec.deps.map((d) => ({ ...d, key: rewrite(d.key) })) };
     if (group !== null) {
       if (spec.group && spec.group !== defaultGroup && spec.group !== group) {
         complain('error', `${spec.key.join('/')} already has group '${spec.group}'; the loader's group_name '${group}' conflicts (Dagster raises)`, 'group-conflict');
@@ -230,14 +231,26 @@ function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain:
   }
   const items: Value[] = [];
   const seen = new Set<object>();
+  // A module with its own Definitions object contributes exactly that object; any other module
+  // contributes its top-level assets and specs (Dagster's PythonFileComponent).
   const collectModule = (moduleName: string): void => {
     const state = interp.importModule(moduleName);
     if (!state) return;
+    const own = [...state.globals.values()].find((v) => v.k === 'definitions' && v.file === state.ref.file);
+    if (own?.k === 'definitions') {
+      if (!seen.has(own)) {
+        seen.add(own);
+        items.push(...own.items);
+      }
+      return;
+    }
     const collected: Value[] = [];
-    const definitions: Value[] = [];
-    collectFromModule(state.globals, true, seen, collected, definitions);
-    items.push(...collected, ...definitions.flatMap((d) => (d.k === 'definitions' ? d.items : [])));
+    collectFromModule(state.globals, true, seen, collected);
+    items.push(...collected);
   };
+  // Only the legacy `load_defs` stops at a folder's definitions.py; `load_from_defs_folder` loads
+  // every file next to it too.
+  const stopAtDefinitionsPy = name === 'load_defs';
   const walk = (dir: string, moduleName: string): void => {
     const { files, dirs } = interp.host.listDir(dir);
     const allFiles = interp.host.listFiles(dir).filter((f) => dirname(f) === dir);
@@ -246,17 +259,18 @@ function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain:
       items.push(...loadYamlComponents(yamlFile, ctx, complain));
       return;
     }
-    if (files.some((f) => basename(f) === 'definitions.py')) {
+    if (stopAtDefinitionsPy && files.some((f) => basename(f) === 'definitions.py')) {
       collectModule(`${moduleName}.definitions`);
       return;
     }
     for (const file of files) {
       const stem = basename(file, '.py');
-      if (stem !== '__init__') collectModule(`${moduleName}.${stem}`);
+      collectModule(stem === '__init__' ? moduleName : `${moduleName}.${stem}`);
     }
     for (const sub of dirs) {
+      // Dagster ignores only __pycache__ and hidden folders here.
       const base = basename(sub);
-      if (base.startsWith('.') || base.startsWith('_')) continue;
+      if (base.startsWith('.') || base === '__pycache__') continue;
       walk(sub, `${moduleName}.${base}`);
     }
   };
@@ -264,18 +278,31 @@ function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain:
   return { k: 'definitions', items, file: call.file, line: call.line };
 }
 
-function defsModuleFromPyproject(rootDir: string, readText: (f: string) => string | null, complain: Complain): string | null {
-  const text = readText(join(rootDir, 'pyproject.toml'));
-  if (text === null) return null;
-  try {
-    const toml = parseToml(text) as { tool?: { dg?: { project?: { root_module?: unknown; defs_module?: unknown } } } };
-    const project = toml.tool?.dg?.project;
-    const rootModule = typeof project?.root_module === 'string' ? project.root_module : null;
-    const defsModule = typeof project?.defs_module === 'string' ? project.defs_module : null;
-    return defsModule ?? (rootModule ? `${rootModule}.defs` : null);
-  } catch (error) {
-    complain('error', `pyproject.toml in ${rootDir} is not valid TOML: ${(error as Error).message}`, 'invalid-config');
-    return null;
+/**
+ * The defs module of the dg project containing `startDir`: the nearest `pyproject.toml` with
+ * `[tool.dg.project]` or `dg.toml` with `[project]`, searching parent folders as dg does.
+ */
+function defsModuleFromPyproject(startDir: string, readText: (f: string) => string | null, complain: Complain): string | null {
+  for (let dir = startDir; ; dir = dirname(dir)) {
+    for (const [file, pick] of [
+      ['pyproject.toml', (t: Record<string, unknown>) => (t['tool'] as { dg?: { project?: unknown } } | undefined)?.dg?.project],
+      ['dg.toml', (t: Record<string, unknown>) => t['project']],
+    ] as const) {
+      const text = readText(join(dir, file));
+      if (text === null) continue;
+      let project: unknown;
+      try {
+        project = pick(parseToml(text) as Record<string, unknown>);
+      } catch (error) {
+        complain('error', `${join(dir, file)} is not valid TOML: ${(error as Error).message}`, 'invalid-config');
+        return null;
+      }
+      if (!project || typeof project !== 'object') continue;
+      const { root_module: rootModule, defs_module: defsModule } = project as { root_module?: unknown; defs_module?: unknown };
+      if (typeof defsModule === 'string') return defsModule;
+      if (typeof rootModule === 'string') return `${rootModule}.defs`;
+    }
+    if (dirname(dir) === dir) return null;
   }
 }
 
