@@ -3,7 +3,7 @@ import { compareKeys, keyId, keyToUserString } from '../model/assetKey';
 import { findCycles, type AssetGraph, type AssetNode, type CodeLocationSummary, type Diagnostic } from '../model/graph';
 import { defaultLocationName, discoverCodeLocations, type CodeLocationSpec } from './codeLocations';
 import { Interpreter, type EvalDiagnostic, type EvalHost, type ModuleLocation, type ModuleState } from './evaluate/interpreter';
-import { callLoader } from './evaluate/loaders';
+import { walkDefsFolder } from './evaluate/loaders';
 import type { Value } from './evaluate/values';
 import type { ModuleIR } from './ir';
 import { resolveLocation, type LocatedSpec } from './resolveDeps';
@@ -235,13 +235,9 @@ function locationDefinitions(spec: CodeLocationSpec, interpreter: Interpreter, r
   } else {
     state = interpreter.importModule(target.definitionsModule);
     if (!state && target.autoloadDefs) {
-      const loaded = callLoader(
-        'load_defs',
-        { args: [{ k: 'module', name: target.defsModule }], kwargs: new Map(), kwargExprs: new Map(), line: 0, file: spec.source.file },
-        { interpreter, module: { name: target.rootModule, file: spec.source.file }, frame: null as never },
-        (severity, message, code) => report({ severity, file: spec.source.file, line: spec.source.line, message, code }),
-      );
-      return loaded.k === 'definitions' ? loaded.items : [];
+      const complain = (severity: EvalDiagnostic['severity'], message: string, code: string): void =>
+        report({ severity, file: spec.source.file, line: spec.source.line, message, code });
+      return walkDefsFolder(interpreter, target.defsModule, false, complain) ?? [];
     }
   }
   if (!state || !state.location.file) {

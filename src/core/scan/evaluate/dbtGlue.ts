@@ -7,6 +7,7 @@ import { readDbtManifest, type DbtManifest } from '../dbt/dbtManifest';
 import { manifestFromProject } from '../dbt/dbtProject';
 import type { FunctionDef } from '../ir';
 import type { ApiContext } from './dagsterApi';
+import type { Interpreter } from './interpreter';
 import type { Complain } from './partitionsApi';
 import { arg, asString, isAbsent } from './pyValues';
 import { unknownValue, type CallArgs, type ModuleRef, type SpecValue, type Value } from './values';
@@ -28,13 +29,13 @@ export function dbtSpecsForProject(
   project: { projectDir: string | null; manifestPath: string | null },
   options: DbtOptions,
   site: DbtSite,
-  ctx: ApiContext,
+  interpreter: Interpreter,
 ): SpecValue[] {
-  const host = ctx.interpreter.host;
+  const host = interpreter.host;
   const fs: DbtFileSystem = { readText: (p) => host.readText(p), listFiles: (d) => host.listFiles(d) };
   let manifest: DbtManifest | null = null;
   const report = (d: { severity: 'error' | 'warning' | 'info'; file: string; line: number; message: string; code: string }): void =>
-    ctx.interpreter.report(d.severity, d.file, d.line, d.message, d.code);
+    interpreter.report(d.severity, d.file, d.line, d.message, d.code);
   if (project.manifestPath && host.readText(project.manifestPath) !== null) {
     const read = readDbtManifest(project.manifestPath, fs);
     read.diagnostics.forEach(report);
@@ -43,7 +44,7 @@ export function dbtSpecsForProject(
   const projectDir = project.projectDir ?? (project.manifestPath ? dirname(dirname(project.manifestPath)) : null);
   if (!manifest && projectDir) {
     if (project.manifestPath) {
-      ctx.interpreter.report(
+      interpreter.report(
         'info',
         site.file,
         site.line,
@@ -56,7 +57,7 @@ export function dbtSpecsForProject(
     manifest = built.manifest;
   }
   if (!manifest) {
-    ctx.interpreter.report('warning', site.file, site.line, 'the dbt project of @dbt_assets could not be found', 'dbt-project-missing');
+    interpreter.report('warning', site.file, site.line, 'the dbt project of @dbt_assets could not be found', 'dbt-project-missing');
     return [];
   }
   const result = dbtAssetSpecs(manifest, { ...options, ...(projectDir ? { projectDir } : {}), definitionFile: site.file });
@@ -130,7 +131,7 @@ export function dbtAssetsFromDecorator(call: CallArgs, def: FunctionDef, module:
       partitions: partitionsValue?.k === 'partitions' ? partitionsValue.def : null,
       backfillPolicy: backfillValue?.k === 'backfill' ? backfillValue.policy : null,
     },
-    ctx,
+    ctx.interpreter,
   );
   return { k: 'assets', def: { specs, isSourceLike: false } };
 }

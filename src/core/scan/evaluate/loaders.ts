@@ -3,6 +3,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
 import { keyId } from '../../model/assetKey';
 import type { ApiContext } from './dagsterApi';
+import type { Interpreter } from './interpreter';
 import { dbtSpecsForProject } from './dbtGlue';
 import type { Complain } from './partitionsApi';
 import { arg, asKeyPrefix, asString, asStringList, isAbsent, userStringKey } from './pyValues';
@@ -118,8 +119,7 @@ function moduleNamesOf(values: Value[] | undefined, complain: Complain): string[
 }
 
 /** The package and every sub-module below it, as `pkgutil.walk_packages` finds them. */
-function walkPackage(ctx: ApiContext, packageName: string, complain: Complain): string[] {
-  const interp = ctx.interpreter;
+function walkPackage(interp: Interpreter, packageName: string, complain: Complain): string[] {
   const root = interp.importModule(packageName);
   if (!root) {
     complain('warning', `package ${packageName} is not in the workspace`, 'unresolved-module');
@@ -167,20 +167,20 @@ export function callLoader(name: string, call: CallArgs, ctx: ApiContext, compla
     case 'load_assets_from_package_module':
     case 'load_definitions_from_package_module': {
       const pkg = arg(call, 0, 'package_module');
-      moduleNames = pkg?.k === 'module' ? walkPackage(ctx, pkg.name, complain) : [];
+      moduleNames = pkg?.k === 'module' ? walkPackage(interp, pkg.name, complain) : [];
       if (pkg?.k !== 'module') complain('warning', 'the package passed to the loader cannot be read statically', 'unresolved-module');
       break;
     }
     case 'load_assets_from_package_name':
     case 'load_definitions_from_package_name': {
       const pkgName = asString(arg(call, 0, 'package_name'));
-      moduleNames = pkgName ? walkPackage(ctx, pkgName, complain) : [];
+      moduleNames = pkgName ? walkPackage(interp, pkgName, complain) : [];
       if (!pkgName) complain('warning', 'the package name passed to the loader cannot be read statically', 'unresolved-module');
       break;
     }
     case 'load_defs':
     case 'load_from_defs_folder':
-      return loadDefsFolder(name, call, ctx, complain);
+      return loadDefsFolder(name, call, interp, complain);
     default:
       return unknownValue(name);
   }
@@ -209,8 +209,7 @@ const keywordFiles = ['defs.yaml', 'component.yaml'];
  * a folder with a `defs.yaml`/`component.yaml` is that component; a folder with `definitions.py`
  * loads only that module; otherwise every Python file's top-level definitions, and sub-folders recurse.
  */
-function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain: Complain): Value {
-  const interp = ctx.interpreter;
+function loadDefsFolder(name: string, call: CallArgs, interp: Interpreter, complain: Complain): Value {
   let defsModule: string | null = null;
   if (name === 'load_defs') {
     const root = arg(call, 0, 'defs_root');
@@ -224,10 +223,19 @@ function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain:
     complain('warning', `the defs folder of ${name} cannot be found statically`, 'unresolved-module');
     return unknownValue(name);
   }
+  const items = walkDefsFolder(interp, defsModule, name === 'load_defs', complain);
+  return items ? { k: 'definitions', items, file: call.file, line: call.line } : unknownValue(name);
+}
+
+/**
+ * The assets of a Components defs folder. Only the legacy `load_defs` stops at a folder's
+ * definitions.py; `load_from_defs_folder` (and dg autoloading) loads every file next to it too.
+ */
+export function walkDefsFolder(interp: Interpreter, defsModule: string, stopAtDefinitionsPy: boolean, complain: Complain): Value[] | null {
   const root = interp.importModule(defsModule);
   if (!root?.location.dir) {
     complain('warning', `defs module ${defsModule} is not a package folder in the workspace`, 'unresolved-module');
-    return unknownValue(name);
+    return null;
   }
   const items: Value[] = [];
   const seen = new Set<object>();
@@ -248,15 +256,11 @@ function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain:
     collectFromModule(state.globals, true, seen, collected);
     items.push(...collected);
   };
-  // Only the legacy `load_defs` stops at a folder's definitions.py; `load_from_defs_folder` loads
-  // every file next to it too.
-  const stopAtDefinitionsPy = name === 'load_defs';
   const walk = (dir: string, moduleName: string): void => {
     const { files, dirs } = interp.host.listDir(dir);
-    const allFiles = interp.host.listFiles(dir).filter((f) => dirname(f) === dir);
-    const yamlFile = keywordFiles.map((k) => join(dir, k)).find((f) => allFiles.includes(f));
+    const yamlFile = keywordFiles.map((k) => join(dir, k)).find((f) => interp.host.readText(f) !== null);
     if (yamlFile) {
-      items.push(...loadYamlComponents(yamlFile, ctx, complain));
+      items.push(...loadYamlComponents(yamlFile, interp));
       return;
     }
     if (stopAtDefinitionsPy && files.some((f) => basename(f) === 'definitions.py')) {
@@ -275,7 +279,7 @@ function loadDefsFolder(name: string, call: CallArgs, ctx: ApiContext, complain:
     }
   };
   walk(root.location.dir, defsModule);
-  return { k: 'definitions', items, file: call.file, line: call.line };
+  return items;
 }
 
 /**
@@ -312,8 +316,7 @@ interface ComponentDoc {
 }
 
 /** Components declared in YAML. Declarative assets and dbt projects are read; other types are reported. */
-function loadYamlComponents(file: string, ctx: ApiContext, complain: Complain): Value[] {
-  const interp = ctx.interpreter;
+function loadYamlComponents(file: string, interp: Interpreter): Value[] {
   const text = interp.host.readText(file);
   if (text === null) return [];
   const out: Value[] = [];
@@ -352,7 +355,7 @@ function loadYamlComponents(file: string, ctx: ApiContext, complain: Complain): 
           sourceKeyPrefix: [],
         },
         { file, line: 1, opName: basename(dirname(file)), partitions: null, backfillPolicy: null },
-        ctx,
+        interp,
       );
       out.push({ k: 'assets', def: { specs, isSourceLike: false } });
       continue;
