@@ -11,7 +11,7 @@
  * the ratio is measured under the same machine noise; absolute times on a shared 2-core machine
  * matter less than the ratios. Medians are reported.
  *
- * Environment knobs: BENCH_REPS (default 5), BENCH_EDITS (default 12), BENCH_SEED, BENCH_KEEP=1
+ * Environment knobs: BENCH_REPS (default 7), BENCH_EDITS (default 12), BENCH_SEED, BENCH_KEEP=1
  * (reuse an existing generated workspace instead of rewriting it).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const gc = runInNewContext('gc') as () => void;
 const COLD_BUDGET_RATIO = 1.3;
 const INCREMENTAL_BUDGET_MS = 50;
 const MIN_ASSETS = 10_000;
-const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
+const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 7));
 const edits = Math.max(2, Number(process.env.BENCH_EDITS ?? 12));
 const seed = Number(process.env.BENCH_SEED ?? 20250611);
 

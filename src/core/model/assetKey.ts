@@ -5,13 +5,46 @@
  */
 export type AssetKey = readonly string[];
 
-/** Stable identity of a key for maps and sets: the JSON array (no spaces). */
+/**
+ * Stable identity of a key for maps and sets. It is an opaque string: compare ids, use them as map
+ * keys, turn one back into a key with `keyFromId`; never parse or display it.
+ *
+ * The components joined with U+0000, so a one-component key is its own id (no allocation) and a
+ * longer one costs one join. Injective over every key: a key with a U+0000 or U+0001 in some
+ * component (which no real key has) is written with escapes (U+0001 U+0000, U+0001 U+0001), so
+ * its id, unlike every other, contains U+0001; the empty key is the lone U+0001.
+ */
 export function keyId(key: AssetKey): string {
-  return JSON.stringify(key);
+  const n = key.length;
+  for (let i = 0; i < n; i++) {
+    const part = key[i] as string;
+    if (typeof part !== 'string' || part.indexOf('\u0000') !== -1 || part.indexOf('\u0001') !== -1) return escapedKeyId(key);
+  }
+  if (n === 1) return key[0] as string;
+  return n === 0 ? '\u0001' : key.join('\u0000');
 }
 
+function escapedKeyId(key: AssetKey): string {
+  // String(): a component that is not a string (a type violation from untyped input) must not throw.
+  return key.map((part) => String(part).replace(/[\u0000\u0001]/g, (c) => `\u0001${c}`)).join('\u0000');
+}
+
+/** The key of an id made by `keyId`. */
 export function keyFromId(id: string): string[] {
-  return JSON.parse(id) as string[];
+  if (id.indexOf('\u0001') === -1) return id.split('\u0000');
+  if (id === '\u0001') return [];
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < id.length; i++) {
+    const ch = id[i] as string;
+    if (ch === '\u0001') current += id[++i] ?? '';
+    else if (ch === '\u0000') {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
 }
 
 /** Dagster's `to_user_string`: components joined with `/`, an inner `/` written as `\/`. */

@@ -149,17 +149,22 @@ export class GraphIndex {
   readonly parents = new Map<string, string[]>();
 
   constructor(readonly graph: AssetGraph) {
-    for (const asset of graph.assets) {
-      const id = assetId(asset);
+    const assets = graph.assets;
+    const ids: string[] = new Array<string>(assets.length);
+    for (let i = 0; i < assets.length; i++) {
+      const asset = assets[i] as AssetNode;
+      const id = keyId(asset.key);
+      ids[i] = id;
       this.byId.set(id, asset);
       this.children.set(id, []);
       this.parents.set(id, []);
     }
-    for (const asset of graph.assets) {
-      const id = assetId(asset);
-      for (const dep of asset.deps) {
+    for (let i = 0; i < assets.length; i++) {
+      const id = ids[i] as string;
+      const parents = this.parents.get(id) as string[];
+      for (const dep of (assets[i] as AssetNode).deps) {
         const parent = keyId(dep.key);
-        this.parents.get(id)?.push(parent);
+        parents.push(parent);
         this.children.get(parent)?.push(id);
       }
     }
@@ -178,58 +183,112 @@ export function assetId(asset: { key: AssetKey }): string {
 /**
  * Cycles among assets (Dagster refuses them at load time). Returns each strongly connected
  * component of two or more assets, or one asset depending on itself with a non-partitioned edge.
+ *
+ * Components come in Tarjan's completion order over the assets in graph order (the first asset of
+ * a key stands for it), each sorted as `Array.prototype.sort` sorts keys (by `key.join(',')`).
  */
 export function findCycles(graph: AssetGraph): string[][][] {
-  const index = new GraphIndex(graph);
-  const ids = [...index.byId.keys()];
-  const order = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][][] = [];
-  let counter = 0;
+  const assets = graph.assets;
+  // Number the distinct keys 0..n-1 in order of first appearance; `keys[v]` is the first asset's key.
+  const indexOf = new Map<string, number>();
+  const nodeOf = new Int32Array(assets.length);
+  const keys: AssetKey[] = [];
+  for (let i = 0; i < assets.length; i++) {
+    const key = (assets[i] as AssetNode).key;
+    const id = keyId(key);
+    let v = indexOf.get(id);
+    if (v === undefined) {
+      v = keys.length;
+      indexOf.set(id, v);
+      keys.push(key);
+    }
+    nodeOf[i] = v;
+  }
+  const n = keys.length;
+
+  // Child lists (dependency → dependent) in compressed form, each in asset order then dep order.
+  let edgeCount = 0;
+  for (const asset of assets) edgeCount += asset.deps.length;
+  const edgeFrom = new Int32Array(edgeCount);
+  const edgeTo = new Int32Array(edgeCount);
+  const start = new Int32Array(n + 1);
+  let edges = 0;
+  for (let i = 0; i < assets.length; i++) {
+    const child = nodeOf[i] as number;
+    for (const dep of (assets[i] as AssetNode).deps) {
+      const parent = indexOf.get(keyId(dep.key));
+      if (parent === undefined) continue;
+      edgeFrom[edges] = parent;
+      edgeTo[edges++] = child;
+      (start[parent + 1] as number)++;
+    }
+  }
+  for (let v = 0; v < n; v++) (start[v + 1] as number) += start[v] as number;
+  const fill = start.slice(0, n);
+  const succ = new Int32Array(edges);
+  for (let e = 0; e < edges; e++) succ[(fill[edgeFrom[e] as number] as number)++] = edgeTo[e] as number;
 
   // Iterative Tarjan: graphs of 10,000 assets would overflow the call stack recursively.
-  for (const root of ids) {
-    if (order.has(root)) continue;
-    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    order.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1] as { id: string; next: number };
-      const succ = index.children.get(frame.id) ?? [];
-      if (frame.next < succ.length) {
-        const child = succ[frame.next++] as string;
-        if (!order.has(child)) {
-          order.set(child, counter);
-          low.set(child, counter++);
-          stack.push(child);
-          onStack.add(child);
-          work.push({ id: child, next: 0 });
-        } else if (onStack.has(child)) {
-          low.set(frame.id, Math.min(low.get(frame.id) as number, order.get(child) as number));
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const workNode = new Int32Array(n);
+  const workNext = new Int32Array(n);
+  const components: string[][][] = [];
+  let top = 0;
+  let counter = 0;
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    let depth = 0;
+    workNode[0] = root;
+    workNext[0] = start[root] as number;
+    order[root] = low[root] = counter++;
+    stack[top++] = root;
+    onStack[root] = 1;
+    while (depth >= 0) {
+      const v = workNode[depth] as number;
+      const next = workNext[depth] as number;
+      if (next < (start[v + 1] as number)) {
+        workNext[depth] = next + 1;
+        const w = succ[next] as number;
+        if (order[w] === -1) {
+          order[w] = low[w] = counter++;
+          stack[top++] = w;
+          onStack[w] = 1;
+          depth++;
+          workNode[depth] = w;
+          workNext[depth] = start[w] as number;
+        } else if (onStack[w] && (order[w] as number) < (low[v] as number)) {
+          low[v] = order[w] as number;
         }
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number));
-      if (low.get(frame.id) === order.get(frame.id)) {
-        const component: string[] = [];
-        let member: string;
-        do {
-          member = stack.pop() as string;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.id);
-        const selfLoop = component.length === 1 && (index.children.get(frame.id) ?? []).includes(frame.id);
-        if (component.length > 1 || selfLoop) {
-          components.push(component.map((id) => JSON.parse(id) as string[]).sort());
-        }
+      depth--;
+      if (depth >= 0) {
+        const parent = workNode[depth] as number;
+        if ((low[v] as number) < (low[parent] as number)) low[parent] = low[v] as number;
       }
+      if (low[v] !== order[v]) continue;
+      const from = stack.lastIndexOf(v, top - 1);
+      const size = top - from;
+      let selfLoop = false;
+      if (size === 1) {
+        for (let e = start[v] as number; e < (start[v + 1] as number); e++) if (succ[e] === v) selfLoop = true;
+      }
+      if (size > 1 || selfLoop) {
+        // Popped order (the top of the stack first), then a stable sort: what the old map-based code gave.
+        const members: { key: string[]; text: string }[] = [];
+        for (let j = top - 1; j >= from; j--) {
+          const key = [...(keys[stack[j] as number] as AssetKey)];
+          members.push({ key, text: key.join(',') });
+        }
+        members.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+        components.push(members.map((m) => m.key));
+      }
+      for (let j = from; j < top; j++) onStack[stack[j] as number] = 0;
+      top = from;
     }
   }
-  return components.map((c) => c.map((k) => k));
+  return components;
 }

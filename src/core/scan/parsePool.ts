@@ -10,7 +10,7 @@ export interface ParseRequest {
   files: { path: string; text: string }[];
 }
 
-export type ParseReply = { id: number; results: { path: string; ir: ModuleIR }[] } | { id: number; error: string };
+export type ParseReply = { id: number; results: { path: string; ir: ModuleIR }[]; done: boolean } | { id: number; error: string };
 
 /** Below this many bytes a batch is parsed on the calling thread: a worker round trip costs more. */
 const inlineThreshold = 256 * 1024;
@@ -22,7 +22,7 @@ const inlineThreshold = 256 * 1024;
 export class ParsePool {
   private readonly workers: Worker[] = [];
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: ParseReply) => void }>();
+  private readonly pending = new Map<number, { onReply: (r: ParseReply) => void }>();
 
   constructor(private readonly size: number = defaultWorkerCount()) {}
 
@@ -44,13 +44,13 @@ export class ParsePool {
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(script.code, { eval: script.eval });
       worker.on('message', (reply: ParseReply) => {
-        this.pending.get(reply.id)?.resolve(reply);
-        this.pending.delete(reply.id);
+        this.pending.get(reply.id)?.onReply(reply);
+        if ('error' in reply || reply.done) this.pending.delete(reply.id);
         // Idle workers must not keep the process (CLI, tests) alive; busy ones must.
         if (this.pending.size === 0) this.workers.forEach((w) => w.unref());
       });
       worker.on('error', (error) => {
-        for (const [id, waiter] of this.pending) waiter.resolve({ id, error: String(error) });
+        for (const [id, waiter] of this.pending) waiter.onReply({ id, error: String(error) });
         this.pending.clear();
       });
       worker.unref();
@@ -75,21 +75,29 @@ export class ParsePool {
       lightest.files.push(file);
       lightest.bytes += file.text.length;
     }
-    const replies = await Promise.all(
+    const errors: string[] = [];
+    await Promise.all(
       batches.map((batch, i) => {
-        if (batch.files.length === 0) return Promise.resolve<ParseReply>({ id: 0, results: [] });
+        if (batch.files.length === 0) return Promise.resolve();
         const id = this.nextId++;
-        return new Promise<ParseReply>((resolve) => {
-          this.pending.set(id, { resolve });
+        return new Promise<void>((resolve) => {
+          this.pending.set(id, {
+            onReply: (reply) => {
+              if ('error' in reply) {
+                errors.push(reply.error);
+                resolve();
+                return;
+              }
+              for (const result of reply.results) out.set(result.path, result.ir);
+              if (reply.done) resolve();
+            },
+          });
           (this.workers[i] as Worker).ref();
           (this.workers[i] as Worker).postMessage({ id, files: batch.files } satisfies ParseRequest);
         });
       }),
     );
-    for (const reply of replies) {
-      if ('error' in reply) throw new Error(`parse worker failed: ${reply.error}`);
-      for (const result of reply.results) out.set(result.path, result.ir);
-    }
+    if (errors.length) throw new Error(`parse worker failed: ${errors[0]}`);
     return out;
   }
 

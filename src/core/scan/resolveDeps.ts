@@ -1,6 +1,6 @@
 import { keyId, keyToUserString } from '../model/assetKey';
 import type { AssetDep, AssetNode, Diagnostic } from '../model/graph';
-import type { SpecValue } from './evaluate/values';
+import type { DepValue, SpecValue } from './evaluate/values';
 
 const defaultGroup = 'default';
 
@@ -15,11 +15,22 @@ export interface ResolvedLocation {
   diagnostics: Diagnostic[];
 }
 
+interface Defined {
+  item: LocatedSpec;
+  id: string;
+}
+
+/** Deps of one asset at most this many are de-duplicated by a linear scan instead of a Set. */
+const linearDedupLimit = 16;
+
 /**
  * Settles every dependency key of one code location as Dagster does when `Definitions` is built
  * (§2.3): an exact key; else, for a one-component key, the single asset of the same group whose key
  * ends in it (not produced by the same definition); else a stub external asset, which is an error
  * instead when the key feeds a data-carrying input.
+ *
+ * Runs on every graph build, so each key's id is computed once and the same-group index is built
+ * only when some dependency is not an exact key.
  */
 export function resolveLocation(
   locationName: string,
@@ -27,84 +38,105 @@ export function resolveLocation(
   relative: (file: string) => string,
 ): ResolvedLocation {
   const diagnostics: Diagnostic[] = [];
-  const byKey = new Map<string, LocatedSpec>();
-  const unique: LocatedSpec[] = [];
+  // `relative` is pure; consecutive specs mostly come from the same file.
+  let lastFile: string | null = null;
+  let lastRelative = '';
+  const rel = (file: string): string => {
+    if (file !== lastFile) {
+      lastRelative = relative(file);
+      lastFile = file;
+    }
+    return lastRelative;
+  };
+
+  const byKey = new Map<string, Defined>();
+  const unique: Defined[] = [];
   for (const item of specs) {
     const id = keyId(item.spec.key);
     const existing = byKey.get(id);
     if (existing) {
-      if (existing.spec === item.spec) continue;
+      if (existing.item.spec === item.spec) continue;
       diagnostics.push({
         severity: 'error',
         file: relative(item.spec.file),
         line: item.spec.line,
-        message: `asset key ${keyToUserString(item.spec.key)} is defined more than once in code location ${locationName} (also at ${relative(existing.spec.file)}:${existing.spec.line}); Dagster refuses to load it`,
+        message: `asset key ${keyToUserString(item.spec.key)} is defined more than once in code location ${locationName} (also at ${relative(existing.item.spec.file)}:${existing.item.spec.line}); Dagster refuses to load it`,
         code: 'duplicate-key',
       });
       continue;
     }
-    byKey.set(id, item);
-    unique.push(item);
+    const defined = { item, id };
+    byKey.set(id, defined);
+    unique.push(defined);
   }
 
-  // Last component → specs, per group, for the same-group re-targeting rule.
-  const byGroupAndName = new Map<string, LocatedSpec[]>();
-  for (const item of unique) {
-    const group = item.spec.group ?? defaultGroup;
-    const last = item.spec.key[item.spec.key.length - 1] as string;
-    const bucket = `${group}\u0000${last}`;
-    const list = byGroupAndName.get(bucket);
-    if (list) list.push(item);
-    else byGroupAndName.set(bucket, [item]);
-  }
+  // Group → last key component → the single spec of that group whose key ends in it, or `null`
+  // when two or more do (the same-group re-targeting rule). Built on the first dependency that is
+  // not an exact key.
+  let byGroupAndName: Map<string, Map<string, Defined | null>> | null = null;
+  const sameGroupIndex = (): Map<string, Map<string, Defined | null>> => {
+    const index = new Map<string, Map<string, Defined | null>>();
+    for (const defined of unique) {
+      const spec = defined.item.spec;
+      const group = spec.group ?? defaultGroup;
+      const last = spec.key[spec.key.length - 1] as string;
+      let names = index.get(group);
+      if (!names) index.set(group, (names = new Map()));
+      names.set(last, names.has(last) ? null : defined);
+    }
+    return index;
+  };
 
   const stubs = new Map<string, AssetNode>();
   const assets: AssetNode[] = [];
-  for (const item of unique) {
+  const depIds: string[] = [];
+  let depIdSet: Set<string> | null = null;
+  for (const { item } of unique) {
     const { spec } = item;
     const group = spec.group ?? defaultGroup;
+    const specDeps = spec.deps;
     const deps: AssetDep[] = [];
-    const seenDeps = new Set<string>();
-    for (const dep of spec.deps) {
+    const linear = specDeps.length <= linearDedupLimit;
+    depIds.length = 0;
+    if (!linear) depIdSet = new Set<string>();
+    for (const dep of specDeps) {
       let key = dep.key;
+      let id = keyId(key);
       let resolution: AssetDep['resolution'] = 'exact';
-      if (!byKey.has(keyId(key))) {
+      if (!byKey.has(id)) {
         // Dagster counts every same-group match, the definition's own outputs included, and then
         // refuses the single match if it is one of those outputs.
-        const candidates = key.length === 1 ? (byGroupAndName.get(`${group}\u0000${key[0]}`) ?? []) : [];
-        if (candidates.length === 1 && (candidates[0] as LocatedSpec).owner !== item.owner) {
-          key = (candidates[0] as LocatedSpec).spec.key;
+        const candidate = key.length === 1 ? (byGroupAndName ??= sameGroupIndex()).get(group)?.get(key[0] as string) : undefined;
+        if (candidate && candidate.item.owner !== item.owner) {
+          key = candidate.item.spec.key;
+          id = candidate.id;
           resolution = 'group';
         } else {
           resolution = 'stub';
           if (dep.carriesData) {
             diagnostics.push({
               severity: 'error',
-              file: relative(spec.file),
+              file: rel(spec.file),
               line: spec.line,
               message: `input '${dep.inputName ?? keyToUserString(dep.key)}' of ${keyToUserString(spec.key)} needs asset ${keyToUserString(dep.key)}, which no asset in code location ${locationName} produces; Dagster fails to load this code location ("Input asset … is not produced by any of the provided asset ops")`,
               code: 'unresolved-input',
             });
           }
-          const id = keyId(key);
           if (!stubs.has(id)) stubs.set(id, stubNode(key, locationName));
         }
       }
-      const id = keyId(key);
-      if (seenDeps.has(id)) continue;
-      seenDeps.add(id);
-      deps.push({
-        key: [...key],
-        partitionMapping: dep.mapping,
-        ...(resolution === 'group' ? { writtenKey: [...dep.key] } : {}),
-        ...(dep.inputName !== undefined ? { inputName: dep.inputName } : {}),
-        carriesData: dep.carriesData,
-        resolution,
-      });
+      if (linear) {
+        if (depIds.includes(id)) continue;
+        depIds.push(id);
+      } else {
+        if ((depIdSet as Set<string>).has(id)) continue;
+        (depIdSet as Set<string>).add(id);
+      }
+      deps.push(assetDep(dep, key, resolution));
     }
     assets.push({
-      key: [...spec.key],
-      file: relative(spec.file),
+      key: spec.key.slice(),
+      file: rel(spec.file),
       line: spec.line,
       kind: spec.kind,
       group,
@@ -123,12 +155,26 @@ export function resolveLocation(
       metadata: spec.metadata,
     });
   }
-  return { assets: [...assets, ...stubs.values()], diagnostics };
+  for (const stub of stubs.values()) assets.push(stub);
+  return { assets, diagnostics };
+}
+
+/** The resolved dependency; fields in this order, `writtenKey` and `inputName` only when set. */
+function assetDep(dep: DepValue, key: string[], resolution: AssetDep['resolution']): AssetDep {
+  const { inputName } = dep;
+  if (resolution === 'group') {
+    return inputName !== undefined
+      ? { key: key.slice(), partitionMapping: dep.mapping, writtenKey: dep.key.slice(), inputName, carriesData: dep.carriesData, resolution }
+      : { key: key.slice(), partitionMapping: dep.mapping, writtenKey: dep.key.slice(), carriesData: dep.carriesData, resolution };
+  }
+  return inputName !== undefined
+    ? { key: key.slice(), partitionMapping: dep.mapping, inputName, carriesData: dep.carriesData, resolution }
+    : { key: key.slice(), partitionMapping: dep.mapping, carriesData: dep.carriesData, resolution };
 }
 
 function stubNode(key: string[], codeLocation: string): AssetNode {
   return {
-    key: [...key],
+    key: key.slice(),
     file: '',
     line: 0,
     kind: 'stub',

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { AssetGraph } from '../model/graph';
 import { buildGraph } from './buildGraph';
+import { ImportIndex } from './importClosure';
 import { defaultExcludedDirectories } from './codeLocations';
 import type { ModuleIR } from './ir';
 import { ParsePool, defaultWorkerCount } from './parsePool';
@@ -13,6 +15,21 @@ export interface ScanOptions {
   workers?: number;
   /** Folder names never entered (in addition to hidden folders). */
   excludedNames?: ReadonlySet<string>;
+}
+
+class PhaseTimer {
+  private readonly laps: Record<string, number> = {};
+  private last = performance.now();
+
+  lap(name: string): void {
+    const now = performance.now();
+    this.laps[name] = (this.laps[name] ?? 0) + (now - this.last);
+    this.last = now;
+  }
+
+  done(): Record<string, number> {
+    return this.laps;
+  }
 }
 
 /** Rounds of "evaluate, parse what was missing, evaluate again" before giving up on a pathological import chain. */
@@ -27,6 +44,9 @@ export class ScanSession {
   private readonly irCache = new Map<string, { hash: string; ir: ModuleIR }>();
   private readonly pool: ParsePool;
   private candidates: string[] = [];
+  private scanned = false;
+  /** Milliseconds per phase of the last scan or update, for logs and benchmarks. */
+  lastTimings: Record<string, number> = {};
 
   constructor(root: string, options: ScanOptions = {}) {
     this.files = new WorkspaceFiles(root, options.excludedNames ?? defaultExcludedDirectories);
@@ -61,21 +81,51 @@ export class ScanSession {
     });
   }
 
-  private async evaluate(): Promise<AssetGraph> {
+  /**
+   * What to parse up front: the candidates and every module of the package trees that hold them.
+   * Evaluation will import most of those (constants, `__init__` re-exports, modules a package
+   * loader walks), and parsing them in the same parallel batch is far cheaper than a second round.
+   */
+  private eagerFiles(candidates: string[]): string[] {
+    const tops = new Set<string>();
+    for (const file of candidates) {
+      let top: string | null = null;
+      for (let dir = dirname(file); dir.length >= this.files.root.length && this.files.hasFile(join(dir, '__init__.py')); dir = dirname(dir)) {
+        top = dir;
+      }
+      if (top) tops.add(top);
+    }
+    const eager = new Set(candidates);
+    for (const top of tops) for (const file of this.files.listFiles(top)) if (file.endsWith('.py')) eager.add(file);
+    return [...eager];
+  }
+
+  private async evaluate(timer: PhaseTimer): Promise<AssetGraph> {
     const moduleIR = (file: string): ModuleIR | null => this.irCache.get(file)?.ir ?? null;
     for (let round = 0; ; round++) {
       const { graph, missing } = buildGraph(this.files, moduleIR, this.candidates);
+      timer.lap(`evaluate${round ? ` (round ${round + 1})` : ''}`);
       const parseable = [...missing].filter((f) => this.files.readBuffer(f) !== null && !this.irCache.has(f));
       if (parseable.length === 0 || round >= maxRounds) return graph;
       await this.ensureParsed(parseable);
+      timer.lap(`parse (round ${round + 2})`);
     }
   }
 
   /** A full scan: lists the tree, parses every file that may define assets, builds the graph. */
   async scan(): Promise<AssetGraph> {
+    const timer = new PhaseTimer();
+    if (this.scanned) this.files.reset();
+    this.scanned = true;
     this.candidates = this.selectCandidates();
-    await this.ensureParsed(this.candidates);
-    return this.evaluate();
+    timer.lap('list');
+    await this.ensureParsed(this.eagerFiles(this.candidates));
+    timer.lap('parse');
+    await new ImportIndex(this.files).closure(this.candidates, (f) => this.irCache.get(f)?.ir ?? null, (f) => this.ensureParsed(f));
+    timer.lap('closure');
+    const graph = await this.evaluate(timer);
+    this.lastTimings = timer.done();
+    return graph;
   }
 
   /**
@@ -83,6 +133,7 @@ export class ScanSession {
    * graph is then rebuilt from cached IR.
    */
   async update(paths: string[]): Promise<AssetGraph> {
+    const timer = new PhaseTimer();
     const absolute = paths.map((p) => resolve(p));
     this.files.invalidate(absolute);
     for (const path of absolute) {
@@ -90,7 +141,10 @@ export class ScanSession {
     }
     this.candidates = this.selectCandidates();
     await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || this.candidates.includes(p))));
-    return this.evaluate();
+    timer.lap('parse');
+    const graph = await this.evaluate(timer);
+    this.lastTimings = timer.done();
+    return graph;
   }
 
   async dispose(): Promise<void> {

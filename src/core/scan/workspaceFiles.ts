@@ -145,6 +145,13 @@ export class WorkspaceFiles {
     return text;
   }
 
+  /** Forgets every cached content and lists the tree again (a full rescan). */
+  reset(): void {
+    this.texts.clear();
+    this.buffers.clear();
+    this.relist();
+  }
+
   /** Forgets cached contents; new or deleted paths also refresh the listing. */
   invalidate(paths: string[]): void {
     let listingChanged = false;
