@@ -150,11 +150,10 @@ export class GraphIndex {
 
   constructor(readonly graph: AssetGraph) {
     const assets = graph.assets;
-    const ids: string[] = new Array<string>(assets.length);
-    for (let i = 0; i < assets.length; i++) {
-      const asset = assets[i] as AssetNode;
+    const ids: string[] = [];
+    for (const asset of assets) {
       const id = keyId(asset.key);
-      ids[i] = id;
+      ids.push(id);
       this.byId.set(id, asset);
       this.children.set(id, []);
       this.parents.set(id, []);

@@ -48,123 +48,167 @@ function moduleNameFor(file: string, roots: string[]): string | null {
   return null;
 }
 
+/** Changes to these files can change which code locations exist. */
+const locationConfigNames = new Set(['workspace.yaml', 'workspace.yml', 'pyproject.toml', 'dg.toml']);
+
 /**
- * Evaluates every code location of a scanned root and assembles the asset graph. Synchronous and
- * pure over `files` and `moduleIR`: the scanner owns parsing and calls this again when modules
- * that were needed had not been parsed yet.
+ * Evaluates every code location of a scanned root and assembles the asset graph. It keeps one
+ * interpreter per code location between builds, so after an edit only the changed modules (and
+ * the modules that imported them) are evaluated again. Synchronous over `files` and `moduleIR`:
+ * the scanner owns parsing and builds again when modules that were needed had not been parsed yet.
  */
-export function buildGraph(files: WorkspaceFiles, moduleIR: (file: string) => ModuleIR | null, candidates: string[]): GraphBuild {
-  const diagnostics = new Map<string, Diagnostic>();
-  const report = (d: EvalDiagnostic): void => {
-    const diagnostic: Diagnostic = { severity: d.severity, file: files.relative(d.file), line: d.line, message: d.message, code: d.code };
-    const id = `${diagnostic.file}\u0000${diagnostic.line}\u0000${diagnostic.message}`;
-    if (!diagnostics.has(id)) diagnostics.set(id, diagnostic);
-  };
-  const missing = new Set<string>();
-  const hostFor = (roots: string[]): EvalHost => ({
-    findModule: moduleFinder(files, roots),
-    moduleIR,
-    listDir: (dir) => files.listDir(dir),
-    listFiles: (dir) => files.listFiles(dir),
-    readText: (file) => files.readText(file),
-    report,
-  });
+export class GraphBuilder {
+  private locationSpecs: CodeLocationSpec[] | null = null;
+  private locationDiagnostics: EvalDiagnostic[] = [];
+  private readonly interpreters = new Map<string, Interpreter>();
 
-  let locationSpecs: CodeLocationSpec[];
-  if (files.entryFile) {
-    const file = files.entryFile;
-    locationSpecs = [
-      {
-        name: basename(file),
-        workingDirectory: files.root,
-        moduleRoots: [files.root],
-        target: { kind: 'file', file, attribute: null },
-        source: { file: '', line: 0, kind: 'implicit' },
-      },
-    ];
-  } else {
-    const discovery = discoverCodeLocations(files.root, { readText: (f) => files.readText(f), listFiles: (d) => files.listFiles(d) });
-    discovery.diagnostics.forEach(report);
-    locationSpecs = discovery.locations;
+  constructor(
+    private readonly files: WorkspaceFiles,
+    private readonly moduleIR: (file: string) => ModuleIR | null,
+  ) {}
+
+  /** Forgets every evaluated module (files were created or deleted, so imports may resolve differently). */
+  reset(): void {
+    this.locationSpecs = null;
+    this.interpreters.clear();
   }
 
-  const runs: LocationRun[] = [];
-  const evaluatedFiles = new Set<string>();
-  const noteEvaluated = (interpreter: Interpreter): void => {
-    for (const file of interpreter.evaluatedFiles()) evaluatedFiles.add(file);
-    for (const file of interpreter.missingFiles) missing.add(file);
-  };
-  if (locationSpecs.length > 0) {
-    for (const spec of locationSpecs) {
-      const roots = spec.target.kind === 'file' ? [spec.workingDirectory, ...spec.moduleRoots] : spec.moduleRoots;
-      const interpreter = new Interpreter(hostFor([...new Set(roots)]));
-      runs.push({ spec, interpreter, items: locationDefinitions(spec, interpreter, report) });
-      noteEvaluated(interpreter);
+  private hostFor(roots: string[]): EvalHost {
+    const files = this.files;
+    return {
+      findModule: moduleFinder(files, roots),
+      moduleIR: this.moduleIR,
+      listDir: (dir) => files.listDir(dir),
+      listFiles: (dir) => files.listFiles(dir),
+      readText: (file) => files.readText(file),
+    };
+  }
+
+  /** The interpreter kept for one purpose (a location, the implicit root, orphans), created on first use. */
+  private interpreter(id: string, roots: string[]): Interpreter {
+    let interpreter = this.interpreters.get(id);
+    if (!interpreter) {
+      interpreter = new Interpreter(this.hostFor([...new Set(roots)]));
+      this.interpreters.set(id, interpreter);
     }
-  } else {
-    runs.push(...implicitLocations(files, candidates, hostFor, report));
-    for (const run of runs) noteEvaluated(run.interpreter);
+    interpreter.beginBuild();
+    return interpreter;
   }
 
-  const assets: AssetNode[] = [];
-  const loadedOrigins = new Set<string>();
-  for (const run of runs) {
-    const located: LocatedSpec[] = [];
-    for (const item of run.items) {
-      if (item.k === 'assets') {
-        for (const spec of item.def.specs) located.push({ spec, owner: item.def });
-      } else if (item.k === 'spec') {
-        located.push({ spec: { ...item.spec, kind: 'external' }, owner: item.spec });
+  private discoverLocations(): CodeLocationSpec[] {
+    const files = this.files;
+    if (files.entryFile) {
+      this.locationDiagnostics = [];
+      return [
+        {
+          name: basename(files.entryFile),
+          workingDirectory: files.root,
+          moduleRoots: [files.root],
+          target: { kind: 'file', file: files.entryFile, attribute: null },
+          source: { file: '', line: 0, kind: 'implicit' },
+        },
+      ];
+    }
+    const discovery = discoverCodeLocations(files.root, { readText: (f) => files.readText(f), listFiles: (d) => files.listFiles(d) });
+    this.locationDiagnostics = discovery.diagnostics;
+    return discovery.locations;
+  }
+
+  /** Builds the graph; `changed` are the files changed since the previous build (absolute paths). */
+  build(changed: ReadonlySet<string>, candidates: string[]): GraphBuild {
+    const files = this.files;
+    if ([...changed].some((f) => locationConfigNames.has(basename(f)))) this.reset();
+    for (const interpreter of this.interpreters.values()) interpreter.invalidate(changed);
+    this.locationSpecs ??= this.discoverLocations();
+    const locationSpecs = this.locationSpecs;
+
+    const diagnostics = new Map<string, Diagnostic>();
+    const add = (d: Diagnostic): void => {
+      const id = `${d.file}\u0000${d.line}\u0000${d.message}`;
+      if (!diagnostics.has(id)) diagnostics.set(id, d);
+    };
+    const report = (d: EvalDiagnostic): void =>
+      add({ severity: d.severity, file: files.relative(d.file), line: d.line, message: d.message, code: d.code });
+    this.locationDiagnostics.forEach(report);
+
+    const runs: LocationRun[] = [];
+    if (locationSpecs.length > 0) {
+      locationSpecs.forEach((spec, index) => {
+        const roots = spec.target.kind === 'file' ? [spec.workingDirectory, ...spec.moduleRoots] : spec.moduleRoots;
+        const interpreter = this.interpreter(`location:${index}:${spec.name}`, roots);
+        runs.push({ spec, interpreter, items: locationDefinitions(spec, interpreter) });
+      });
+    } else {
+      const srcRoot = join(files.root, 'src');
+      const roots = files.hasDir(srcRoot) ? [files.root, srcRoot] : [files.root];
+      runs.push(...implicitLocations(files, candidates, this.interpreter('implicit', roots), roots));
+    }
+
+    const assets: AssetNode[] = [];
+    const loadedOrigins = new Set<string>();
+    for (const run of runs) {
+      const located: LocatedSpec[] = [];
+      for (const item of run.items) {
+        if (item.k === 'assets') {
+          for (const spec of item.def.specs) located.push({ spec, owner: item.def });
+        } else if (item.k === 'spec') {
+          located.push({ spec: { ...item.spec, kind: 'external' }, owner: item.spec });
+        }
+      }
+      for (const { spec } of located) loadedOrigins.add(spec.origin);
+      const resolved = resolveLocation(run.spec.name, located, (f) => files.relative(f));
+      resolved.diagnostics.forEach(add);
+      assets.push(...resolved.assets);
+    }
+
+    const interpreters = new Set(runs.map((r) => r.interpreter));
+    const evaluatedFiles = new Set([...interpreters].flatMap((i) => i.evaluatedFiles()));
+    // Assets in modules that no code location loads are invisible to Dagster: say so where they are.
+    const orphanFiles = candidates.filter((f) => !evaluatedFiles.has(f));
+    if (locationSpecs.length > 0 && orphanFiles.length > 0) {
+      const roots = [files.root, join(files.root, 'src')];
+      const orphans = this.interpreter('orphans', roots);
+      for (const file of orphanFiles) {
+        const name = moduleNameFor(file, roots);
+        if (name) orphans.importModule(name);
+        else orphans.evaluateFileAs(basename(file, '.py'), file);
+      }
+      interpreters.add(orphans);
+    }
+    const missing = new Set<string>();
+    const reportedOrigins = new Set<string>();
+    for (const interpreter of interpreters) {
+      interpreter.diagnostics().forEach(report);
+      for (const file of interpreter.missingFiles) missing.add(file);
+      for (const value of interpreter.created()) {
+        if (value.k !== 'assets' || value.def.isSourceLike) continue;
+        for (const spec of value.def.specs) {
+          if (loadedOrigins.has(spec.origin) || reportedOrigins.has(spec.origin) || spec.kind === 'dbt') continue;
+          reportedOrigins.add(spec.origin);
+          report({
+            severity: 'warning',
+            file: spec.file,
+            line: spec.line,
+            message: `asset ${keyToUserString(spec.key)} is defined here but no code location's Definitions loads it, so Dagster does not know it`,
+            code: 'asset-not-loaded',
+          });
+        }
       }
     }
-    for (const { spec } of located) loadedOrigins.add(spec.origin);
-    const resolved = resolveLocation(run.spec.name, located, (f) => files.relative(f));
-    resolved.diagnostics.forEach((d) => diagnostics.set(`${d.file}\u0000${d.line}\u0000${d.message}`, d));
-    assets.push(...resolved.assets);
-  }
 
-  // Assets in modules that no code location loads are invisible to Dagster: say so where they are.
-  const orphanFiles = candidates.filter((f) => !evaluatedFiles.has(f));
-  const allCreated = runs.flatMap((r) => r.interpreter.created);
-  if (locationSpecs.length > 0 && orphanFiles.length > 0) {
-    const roots = [files.root, join(files.root, 'src')];
-    const orphanInterpreter = new Interpreter(hostFor(roots));
-    for (const file of orphanFiles) {
-      const name = moduleNameFor(file, roots);
-      if (name) orphanInterpreter.importModule(name);
-      else orphanInterpreter.evaluateFileAs(basename(file, '.py'), file);
-    }
-    noteEvaluated(orphanInterpreter);
-    allCreated.push(...orphanInterpreter.created);
+    const merged = mergeLocations(assets, add);
+    const graph: AssetGraph = {
+      version: 1,
+      assets: merged,
+      diagnostics: [],
+      codeLocations: runs.map((r) => locationSummary(r.spec, files)),
+    };
+    for (const cycle of findCycles(graph)) reportCycle(cycle, merged, add);
+    graph.diagnostics = [...diagnostics.values()].sort(
+      (x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line || (x.message < y.message ? -1 : 1)),
+    );
+    return { graph, missing };
   }
-  const reportedOrigins = new Set<string>();
-  for (const { value } of allCreated) {
-    if (value.k !== 'assets' || value.def.isSourceLike) continue;
-    for (const spec of value.def.specs) {
-      if (loadedOrigins.has(spec.origin) || reportedOrigins.has(spec.origin) || spec.kind === 'dbt') continue;
-      reportedOrigins.add(spec.origin);
-      report({
-        severity: 'warning',
-        file: spec.file,
-        line: spec.line,
-        message: `asset ${keyToUserString(spec.key)} is defined here but no code location's Definitions loads it, so Dagster does not know it`,
-        code: 'asset-not-loaded',
-      });
-    }
-  }
-
-  const merged = mergeLocations(assets, (d) => diagnostics.set(`${d.file}\u0000${d.line}\u0000${d.message}`, d));
-  const graph: AssetGraph = {
-    version: 1,
-    assets: merged,
-    diagnostics: [],
-    codeLocations: runs.map((r) => locationSummary(r.spec, files)),
-  };
-  for (const cycle of findCycles(graph)) reportCycle(cycle, merged, (d) => diagnostics.set(`${d.file}\u0000${d.line}\u0000${d.message}`, d));
-  graph.diagnostics = [...diagnostics.values()].sort(
-    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.message < b.message ? -1 : 1)),
-  );
-  return { graph, missing };
 }
 
 function locationSummary(spec: CodeLocationSpec, files: WorkspaceFiles): CodeLocationSummary {
@@ -184,13 +228,8 @@ function locationSummary(spec: CodeLocationSpec, files: WorkspaceFiles): CodeLoc
 }
 
 /** The Definitions object of a module: the `attribute` if given, else the single one at module level. */
-function definitionsOf(
-  state: ModuleState,
-  attribute: string | null,
-  interpreter: Interpreter,
-  report: (d: EvalDiagnostic) => void,
-  locationName: string,
-): Value | null {
+function definitionsOf(state: ModuleState, attribute: string | null, interpreter: Interpreter, locationName: string): Value | null {
+  const report = (d: EvalDiagnostic): void => interpreter.report(d.severity, d.file, d.line, d.message, d.code);
   const file = state.ref.file;
   if (attribute) {
     const value = state.globals.get(attribute);
@@ -222,7 +261,8 @@ function definitionsOf(
 }
 
 /** The items (assets and specs) of a location's Definitions, or of its module when it has none. */
-function locationDefinitions(spec: CodeLocationSpec, interpreter: Interpreter, report: (d: EvalDiagnostic) => void): Value[] {
+function locationDefinitions(spec: CodeLocationSpec, interpreter: Interpreter): Value[] {
+  const report = (d: EvalDiagnostic): void => interpreter.report(d.severity, d.file, d.line, d.message, d.code);
   const target = spec.target;
   let state: ModuleState | null = null;
   let attribute: string | null = null;
@@ -253,7 +293,7 @@ function locationDefinitions(spec: CodeLocationSpec, interpreter: Interpreter, r
     }
     return [];
   }
-  const definitions = definitionsOf(state, attribute, interpreter, report, spec.name);
+  const definitions = definitionsOf(state, attribute, interpreter, spec.name);
   if (definitions?.k === 'definitions') return definitions.items;
   if (definitions) {
     report({
@@ -290,15 +330,7 @@ function collectTopLevel(state: ModuleState): Value[] {
  * of its own is a location (named by module, as `dagster dev -m` would); with none, the whole root is
  * one location of every module's top-level assets.
  */
-function implicitLocations(
-  files: WorkspaceFiles,
-  candidates: string[],
-  hostFor: (roots: string[]) => EvalHost,
-  report: (d: EvalDiagnostic) => void,
-): LocationRun[] {
-  const srcRoot = join(files.root, 'src');
-  const roots = files.hasDir(srcRoot) ? [files.root, srcRoot] : [files.root];
-  const interpreter = new Interpreter(hostFor(roots));
+function implicitLocations(files: WorkspaceFiles, candidates: string[], interpreter: Interpreter, roots: string[]): LocationRun[] {
   const modules: ModuleState[] = [];
   for (const file of candidates) {
     const name = moduleNameFor(file, roots);
@@ -342,7 +374,7 @@ function implicitLocations(
       target: { kind: 'module', module: m.ref.name, attribute: null },
       source: { file: '', line: 0, kind: 'implicit' },
     };
-    const definitions = definitionsOf(m, null, interpreter, report, spec.name);
+    const definitions = definitionsOf(m, null, interpreter, spec.name);
     return { spec, interpreter, items: definitions?.k === 'definitions' ? definitions.items : [] };
   });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AssetGraph } from '../model/graph';
-import { buildGraph } from './buildGraph';
+import { GraphBuilder } from './buildGraph';
 import { ImportIndex } from './importClosure';
 import { defaultExcludedDirectories } from './codeLocations';
 import type { ModuleIR } from './ir';
@@ -48,9 +48,12 @@ export class ScanSession {
   /** Milliseconds per phase of the last scan or update, for logs and benchmarks. */
   lastTimings: Record<string, number> = {};
 
+  private readonly builder: GraphBuilder;
+
   constructor(root: string, options: ScanOptions = {}) {
     this.files = new WorkspaceFiles(root, options.excludedNames ?? defaultExcludedDirectories);
     this.pool = new ParsePool(options.workers ?? defaultWorkerCount());
+    this.builder = new GraphBuilder(this.files, (file) => this.irCache.get(file)?.ir ?? null);
   }
 
   /** Parses what is not cached at its current content; returns nothing, fills the cache. */
@@ -100,14 +103,14 @@ export class ScanSession {
     return [...eager];
   }
 
-  private async evaluate(timer: PhaseTimer): Promise<AssetGraph> {
-    const moduleIR = (file: string): ModuleIR | null => this.irCache.get(file)?.ir ?? null;
+  private async evaluate(timer: PhaseTimer, changed: ReadonlySet<string>): Promise<AssetGraph> {
     for (let round = 0; ; round++) {
-      const { graph, missing } = buildGraph(this.files, moduleIR, this.candidates);
+      const { graph, missing } = this.builder.build(changed, this.candidates);
       timer.lap(`evaluate${round ? ` (round ${round + 1})` : ''}`);
       const parseable = [...missing].filter((f) => this.files.readBuffer(f) !== null && !this.irCache.has(f));
       if (parseable.length === 0 || round >= maxRounds) return graph;
       await this.ensureParsed(parseable);
+      changed = new Set(parseable);
       timer.lap(`parse (round ${round + 2})`);
     }
   }
@@ -117,13 +120,14 @@ export class ScanSession {
     const timer = new PhaseTimer();
     if (this.scanned) this.files.reset();
     this.scanned = true;
+    this.builder.reset();
     this.candidates = this.selectCandidates();
     timer.lap('list');
     await this.ensureParsed(this.eagerFiles(this.candidates));
     timer.lap('parse');
     await new ImportIndex(this.files).closure(this.candidates, (f) => this.irCache.get(f)?.ir ?? null, (f) => this.ensureParsed(f));
     timer.lap('closure');
-    const graph = await this.evaluate(timer);
+    const graph = await this.evaluate(timer, new Set());
     this.lastTimings = timer.done();
     return graph;
   }
@@ -135,14 +139,15 @@ export class ScanSession {
   async update(paths: string[]): Promise<AssetGraph> {
     const timer = new PhaseTimer();
     const absolute = paths.map((p) => resolve(p));
-    this.files.invalidate(absolute);
+    // A created or deleted file can change what every import resolves to: evaluate everything again.
+    if (this.files.invalidate(absolute)) this.builder.reset();
     for (const path of absolute) {
       if (!this.files.hasFile(path)) this.irCache.delete(path);
     }
     this.candidates = this.selectCandidates();
     await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || this.candidates.includes(p))));
     timer.lap('parse');
-    const graph = await this.evaluate(timer);
+    const graph = await this.evaluate(timer, new Set(absolute));
     this.lastTimings = timer.done();
     return graph;
   }

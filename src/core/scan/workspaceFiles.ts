@@ -152,8 +152,8 @@ export class WorkspaceFiles {
     this.relist();
   }
 
-  /** Forgets cached contents; new or deleted paths also refresh the listing. */
-  invalidate(paths: string[]): void {
+  /** Forgets cached contents; new or deleted paths also refresh the listing (and return true). */
+  invalidate(paths: string[]): boolean {
     let listingChanged = false;
     for (const path of paths) {
       this.texts.delete(path);
@@ -167,6 +167,7 @@ export class WorkspaceFiles {
       if (exists !== this.fileSet.has(path)) listingChanged = true;
     }
     if (listingChanged) this.relist();
+    return listingChanged;
   }
 
   relative(path: string): string {

@@ -1,4 +1,4 @@
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath, sep } from 'node:path';
 import type { DiagnosticSeverity } from '../../model/graph';
 import type { Expr, FunctionDef, ModuleIR, Stmt, Target } from '../ir';
 import { callApi, applyAssetDecorator, getApiAttribute, isAssetDecoratorName, type ApiContext } from './dagsterApi';
@@ -43,7 +43,6 @@ export interface EvalHost {
   readText(file: string): string | null;
   /** Recursive listing of files under a folder (absolute paths). */
   listFiles(dir: string): string[];
-  report(diagnostic: EvalDiagnostic): void;
 }
 
 interface ModuleState {
@@ -53,6 +52,14 @@ interface ModuleState {
   status: 'running' | 'done';
   /** `from <library> import *` of modules outside the workspace: unknown names may come from them. */
   externalStars?: string[];
+  /** What evaluating this module produced, kept with it so a cached module still reports them. */
+  diagnostics: EvalDiagnostic[];
+  created: Value[];
+  /** Non-Python files read (dbt manifests, YAML components) and folders listed while evaluating it. */
+  reads: Set<string>;
+  listedDirs: Set<string>;
+  /** Its source was not parsed yet: it is evaluated again once it is. */
+  incomplete: boolean;
 }
 
 interface Frame {
@@ -76,25 +83,147 @@ const maxSteps = 2_000_000;
  */
 export class Interpreter {
   private readonly modules = new Map<string, ModuleState>();
+  /** Module name → modules whose evaluation imported it (and so must be evaluated again after it changes). */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Modules being evaluated, innermost last: what is read, reported or created belongs to the top one. */
+  private readonly evaluating: ModuleState[] = [];
   private readonly missing = new Set<string>();
   private depth = 0;
   private steps = 0;
-  /** Every asset-like value created while evaluating, for "defined but never loaded" checks. */
-  readonly created: { value: Value; file: string }[] = [];
+  /** What evaluation outside any module import produced in this build (entry points, @definitions functions). */
+  private topLevel: { diagnostics: EvalDiagnostic[]; created: Value[] } = { diagnostics: [], created: [] };
+  readonly host: EvalHost;
 
-  constructor(readonly host: EvalHost) {}
+  constructor(host: EvalHost) {
+    // Reads and listings go through here so each module remembers the files its value depends on.
+    this.host = {
+      ...host,
+      readText: (file) => {
+        this.current()?.reads.add(file);
+        return host.readText(file);
+      },
+      listFiles: (dir) => {
+        this.current()?.listedDirs.add(dir);
+        return host.listFiles(dir);
+      },
+      listDir: (dir) => {
+        this.current()?.listedDirs.add(dir);
+        return host.listDir(dir);
+      },
+    };
+  }
+
+  private current(): ModuleState | undefined {
+    return this.evaluating[this.evaluating.length - 1];
+  }
 
   /** Files that were needed but not parsed yet; non-empty means the result is incomplete. */
   get missingFiles(): ReadonlySet<string> {
     return this.missing;
   }
 
+  /** Starts a build: what the last build produced outside modules is forgotten. */
+  beginBuild(): void {
+    this.topLevel = { diagnostics: [], created: [] };
+    this.missing.clear();
+    this.steps = 0;
+  }
+
+  /**
+   * Forgets every module whose source or read files changed, every module that had not been parsed,
+   * and, transitively, every module that imported one of those. The next import evaluates them again;
+   * the rest keep their values (and so their identities).
+   */
+  invalidate(changedFiles: ReadonlySet<string>): void {
+    const queue: string[] = [];
+    for (const [name, state] of this.modules) {
+      const file = state.location.file;
+      const touched =
+        state.incomplete ||
+        (file !== null && changedFiles.has(file)) ||
+        [...state.reads].some((f) => changedFiles.has(f)) ||
+        [...state.listedDirs].some((dir) => [...changedFiles].some((f) => f.startsWith(dir + sep)));
+      if (touched) queue.push(name);
+    }
+    const dropped = new Set<string>();
+    while (queue.length > 0) {
+      const name = queue.pop() as string;
+      if (dropped.has(name)) continue;
+      dropped.add(name);
+      for (const dependent of this.dependents.get(name) ?? []) queue.push(dependent);
+    }
+    for (const name of dropped) {
+      this.modules.delete(name);
+      this.dependents.delete(name);
+    }
+  }
+
+  /** Diagnostics of every evaluated module, then those of this build's top-level evaluation. */
+  diagnostics(): EvalDiagnostic[] {
+    return [...[...this.modules.values()].flatMap((m) => m.diagnostics), ...this.topLevel.diagnostics];
+  }
+
+  /** Every asset-like value created while evaluating, for "defined but never loaded" checks. */
+  created(): Value[] {
+    return [...[...this.modules.values()].flatMap((m) => m.created), ...this.topLevel.created];
+  }
+
+  noteCreated(value: Value): void {
+    (this.current() ?? this.topLevel).created.push(value);
+  }
+
   report(severity: DiagnosticSeverity, file: string, line: number, message: string, code: string): void {
-    this.host.report({ severity, file, line, message, code });
+    (this.current() ?? this.topLevel).diagnostics.push({ severity, file, line, message, code });
+  }
+
+  private newState(name: string, file: string, location: ModuleLocation): ModuleState {
+    const state: ModuleState = {
+      ref: { name, file },
+      location,
+      globals: new Map(),
+      status: 'running',
+      diagnostics: [],
+      created: [],
+      reads: new Set(),
+      listedDirs: new Set(),
+      incomplete: false,
+    };
+    this.modules.set(name, state);
+    state.globals.set('__name__', { k: 'str', v: name });
+    state.globals.set('__file__', { k: 'str', v: file });
+    return state;
+  }
+
+  private run(state: ModuleState, file: string): void {
+    const ir = this.host.moduleIR(file);
+    this.evaluating.push(state);
+    try {
+      if (!ir) {
+        this.missing.add(file);
+        state.incomplete = true;
+      } else {
+        for (const problem of ir.syntaxErrors) {
+          this.report('warning', file, problem.line, `${problem.message}; the rest of the file is still read`, 'syntax-error');
+        }
+        this.execBlock(ir.statements, { module: state, scope: null });
+      }
+    } finally {
+      this.evaluating.pop();
+      state.status = 'done';
+    }
+  }
+
+  private noteImport(name: string): void {
+    const importer = this.current();
+    if (!importer || importer.ref.name === name) return;
+    let set = this.dependents.get(name);
+    if (!set) this.dependents.set(name, (set = new Set()));
+    set.add(importer.ref.name);
   }
 
   /** Imports a module by dotted name (evaluating it once), or null if it is not in the workspace. */
   importModule(name: string): ModuleState | null {
+    this.noteImport(name);
     const existing = this.modules.get(name);
     if (existing) return existing;
     const location = this.host.findModule(name);
@@ -102,48 +231,19 @@ export class Interpreter {
     // Importing a.b.c imports a and a.b first; their __init__ may matter (re-exports).
     const dot = name.lastIndexOf('.');
     if (dot > 0) this.importModule(name.slice(0, dot));
-    const state: ModuleState = {
-      ref: { name, file: location.file ?? join(location.dir ?? '', '__init__.py') },
-      location,
-      globals: new Map(),
-      status: 'running',
-    };
-    this.modules.set(name, state);
-    state.globals.set('__name__', { k: 'str', v: name });
-    state.globals.set('__file__', { k: 'str', v: state.ref.file });
-    if (location.file) {
-      const ir = this.host.moduleIR(location.file);
-      if (!ir) {
-        this.missing.add(location.file);
-      } else {
-        for (const problem of ir.syntaxErrors) {
-          this.report('warning', location.file, problem.line, `${problem.message}; the rest of the file is still read`, 'syntax-error');
-        }
-        this.execBlock(ir.statements, { module: state, scope: null });
-      }
-    }
-    state.status = 'done';
+    const state = this.newState(name, location.file ?? join(location.dir ?? '', '__init__.py'), location);
+    if (location.file) this.run(state, location.file);
+    else state.status = 'done';
     return state;
   }
 
   /** Evaluates a file as a top-level module under the given name (python_file targets). */
   evaluateFileAs(name: string, file: string): ModuleState | null {
+    this.noteImport(name);
     const existing = this.modules.get(name);
     if (existing) return existing;
-    const location: ModuleLocation = { name, file, isPackage: false, dir: null };
-    const ir = this.host.moduleIR(file);
-    const state: ModuleState = { ref: { name, file }, location, globals: new Map(), status: 'running' };
-    this.modules.set(name, state);
-    state.globals.set('__name__', { k: 'str', v: name });
-    state.globals.set('__file__', { k: 'str', v: file });
-    if (!ir) this.missing.add(file);
-    else {
-      for (const problem of ir.syntaxErrors) {
-        this.report('warning', file, problem.line, `${problem.message}; the rest of the file is still read`, 'syntax-error');
-      }
-      this.execBlock(ir.statements, { module: state, scope: null });
-    }
-    state.status = 'done';
+    const state = this.newState(name, file, { name, file, isPackage: false, dir: null });
+    this.run(state, file);
     return state;
   }
 
@@ -336,7 +436,7 @@ export class Interpreter {
             ? decorator.call
             : { args: [], kwargs: new Map(), kwargExprs: new Map(), line: def.line, file: frame.module.ref.file };
         value = applyAssetDecorator(name, call, def, frame.module.ref, this.apiContext(frame));
-        this.created.push({ value, file: frame.module.ref.file });
+        this.noteCreated(value);
       }
     }
     return value;
@@ -518,7 +618,7 @@ export class Interpreter {
   getAttribute(obj: Value, name: string, line: number, frame: Frame): Value {
     switch (obj.k) {
       case 'module': {
-        const module = this.modules.get(obj.name) ?? this.importModule(obj.name);
+        const module = this.importModule(obj.name);
         if (module) return this.moduleMember(module, name, line);
         return getApiAttribute(externalModuleApi(obj.name), name);
       }
@@ -605,14 +705,14 @@ export class Interpreter {
         return this.callFunction(fn, call);
       case 'api': {
         const result = callApi(fn.name, call, this.apiContext(frame));
-        if (result.k === 'assets' || result.k === 'spec') this.created.push({ value: result, file: call.file });
+        if (result.k === 'assets' || result.k === 'spec') this.noteCreated(result);
         return result;
       }
       case 'decorator': {
         const target = call.args[0];
         if (target?.k === 'func' && isAssetDecoratorName(fn.name)) {
           const result = applyAssetDecorator(fn.name, fn.call, target.def, target.module, this.apiContext(frame));
-          this.created.push({ value: result, file: call.file });
+          this.noteCreated(result);
           return result;
         }
         return unknownValue(`${fn.name}(...)`);

@@ -30,33 +30,38 @@ const defaultGroup = 'default';
  * assets, specs (when asked) and lists made only of those. Tuples, dicts and nested lists are not
  * scanned (§1.8). Identity de-duplicates: one object bound under two names is loaded once.
  */
-function collectFromModule(
+export function collectFromModule(
   globals: Map<string, Value>,
   includeSpecs: boolean,
   seen: Set<object>,
   out: Value[],
   definitions?: Value[],
 ): void {
-  const accept = (v: Value): boolean => v.k === 'assets' || (includeSpecs && v.k === 'spec');
-  const take = (v: Value): void => {
-    const identity = v.k === 'assets' ? v.def : v.k === 'spec' ? v.spec : v;
+  const take = (value: Value): void => {
+    const identity = value.k === 'assets' ? value.def : value.k === 'spec' ? value.spec : value;
     if (seen.has(identity)) return;
     seen.add(identity);
-    out.push(v);
+    out.push(value);
   };
-  for (const [name, value] of globals) {
-    if (name.startsWith('__')) continue;
-    if (accept(value)) take(value);
-    else if (value.k === 'list' && !value.tuple && value.items.every(accept)) value.items.forEach(take);
-    else if (definitions && value.k === 'definitions' && !seen.has(value)) {
+  globals.forEach((value, name) => {
+    if (name.charCodeAt(0) === 95 && name.charCodeAt(1) === 95) return; // a `__dunder__` name
+    const k = value.k;
+    if (k === 'assets' || (k === 'spec' && includeSpecs)) {
+      take(value);
+    } else if (k === 'list') {
+      if (value.tuple) return;
+      const items = value.items;
+      for (const item of items) if (item.k !== 'assets' && !(item.k === 'spec' && includeSpecs)) return;
+      for (const item of items) take(item);
+    } else if (definitions && k === 'definitions' && !seen.has(value)) {
       seen.add(value);
       definitions.push(value);
     }
-  }
+  });
 }
 
 /** Copies loaded assets with `key_prefix`, `source_key_prefix` and `group_name` applied as Dagster does (§1.8). */
-function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Complain): Value[] {
+export function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Complain): Value[] {
   const keyPrefix = asKeyPrefix(arg(call, -1, 'key_prefix')) ?? [];
   const sourcePrefix = asKeyPrefix(call.kwargs.get('source_key_prefix')) ?? [];
   const groupArg = call.kwargs.get('group_name');
@@ -66,47 +71,83 @@ function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Compla
     complain('warning', 'key_prefix of the loader cannot be read statically', 'unresolved-argument');
   }
   const backfill = call.kwargs.get('backfill_policy');
+  const backfillPolicy = backfill?.k === 'backfill' ? backfill.policy : null;
 
-  const isSourceLike = (v: Value): boolean => v.k === 'spec' || (v.k === 'assets' && v.def.isSourceLike);
   // The key_prefix replacement map holds every key of the loaded assets definitions AND specs
   // (Dagster's `assets_with_loadable_prefix`), but only assets definitions are rewritten: their own
   // keys and their dependencies. Specs and source assets keep their key (and their deps); in-set
   // dependencies follow the prefix, dependencies on keys outside the set keep their old key.
+  // Without prefixes both maps stay empty and no key is looked up at all.
   const assetMap = new Map<string, string[]>();
   const sourceMap = new Map<string, string[]>();
-  for (const v of values) {
-    const specs = v.k === 'assets' ? v.def.specs : v.k === 'spec' ? [v.spec] : [];
-    for (const spec of specs) {
-      if (keyPrefix.length && !(v.k === 'assets' && v.def.isSourceLike)) assetMap.set(keyId(spec.key), [...keyPrefix, ...spec.key]);
-      if (sourcePrefix.length && isSourceLike(v)) sourceMap.set(keyId(spec.key), [...sourcePrefix, ...spec.key]);
+  /** The id of every spec key, in the order the copies below visit them, when a map is used. */
+  const specIds: string[] = [];
+  if (keyPrefix.length || sourcePrefix.length) {
+    for (const v of values) {
+      if (v.k === 'assets') {
+        const sourceLike = v.def.isSourceLike;
+        for (const spec of v.def.specs) {
+          const id = keyId(spec.key);
+          specIds.push(id);
+          if (keyPrefix.length && !sourceLike) assetMap.set(id, keyPrefix.concat(spec.key));
+          if (sourcePrefix.length && sourceLike) sourceMap.set(id, sourcePrefix.concat(spec.key));
+        }
+      } else if (v.k === 'spec') {
+        const { spec } = v;
+        const id = keyId(spec.key);
+        specIds.push(id);
+        if (keyPrefix.length) assetMap.set(id, keyPrefix.concat(spec.key));
+        if (sourcePrefix.length) sourceMap.set(id, sourcePrefix.concat(spec.key));
+      }
     }
   }
-  const rewrite = (key: string[]): string[] => assetMap.get(keyId(key)) ?? sourceMap.get(keyId(key)) ?? key;
+  let specIndex = 0;
   const copySpec = (spec: SpecValue, sourceLike: boolean): SpecValue => {
-    const next: SpecValue = sourceLike
-      ? {
-          ...spec,
-          key: sourceMap.get(keyId(spec.key)) ?? spec.key,
-          deps: spec.deps.map((d) => ({ ...d, key: sourceMap.get(keyId(d.key)) ?? d.key })),
+    const id = specIds[specIndex++];
+    // Assets definitions take the key_prefix, else the source prefix; source-like ones only the latter.
+    const first = sourceLike ? sourceMap : assetMap;
+    const second = sourceLike ? null : sourceMap;
+    let key = spec.key;
+    let deps = spec.deps;
+    if (first.size > 0 || (second !== null && second.size > 0)) {
+      key = (id !== undefined && (first.get(id) ?? second?.get(id))) || key;
+      let copied: SpecValue['deps'] | null = null;
+      for (let i = 0; i < deps.length; i++) {
+        const dep = deps[i] as SpecValue['deps'][number];
+        const depId = keyId(dep.key);
+        const rewritten = first.get(depId) ?? second?.get(depId);
+        if (rewritten === undefined) {
+          if (copied) copied.push(dep);
+          continue;
         }
-      : { ...spec, key: rewrite(spec.key), deps: spec.deps.map((d) => ({ ...d, key: rewrite(d.key) })) };
+        // Dependency records are never changed after they are built: unchanged ones are shared.
+        copied ??= deps.slice(0, i);
+        copied.push({ ...dep, key: rewritten });
+      }
+      if (copied) deps = copied;
+    }
+    const next: SpecValue = { ...spec, key, deps };
     if (group !== null) {
       if (spec.group && spec.group !== defaultGroup && spec.group !== group) {
         complain('error', `${spec.key.join('/')} already has group '${spec.group}'; the loader's group_name '${group}' conflicts (Dagster raises)`, 'group-conflict');
       }
       next.group = group;
     }
-    if (backfill?.k === 'backfill' && !sourceLike) next.backfillPolicy = backfill.policy;
+    if (backfillPolicy !== null && !sourceLike) next.backfillPolicy = backfillPolicy;
     return next;
   };
-  return values.map((v) => {
-    if (v.k === 'spec') return { k: 'spec', spec: copySpec(v.spec, true) };
-    if (v.k === 'assets') {
-      const def: AssetsDef = { isSourceLike: v.def.isSourceLike, specs: v.def.specs.map((s) => copySpec(s, v.def.isSourceLike)) };
-      return { k: 'assets', def };
-    }
-    return v;
-  });
+  const loaded: Value[] = [];
+  for (const v of values) {
+    if (v.k === 'spec') loaded.push({ k: 'spec', spec: copySpec(v.spec, true) });
+    else if (v.k === 'assets') {
+      const { isSourceLike, specs } = v.def;
+      const copies: SpecValue[] = [];
+      for (const spec of specs) copies.push(copySpec(spec, isSourceLike));
+      const def: AssetsDef = { isSourceLike, specs: copies };
+      loaded.push({ k: 'assets', def });
+    } else loaded.push(v);
+  }
+  return loaded;
 }
 
 function moduleNamesOf(values: Value[] | undefined, complain: Complain): string[] {
