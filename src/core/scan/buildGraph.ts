@@ -73,6 +73,11 @@ export class GraphBuilder {
     this.interpreters.clear();
   }
 
+  /** Marks modules stale without building: the next build evaluates them (and their importers) again. */
+  markStale(changed: ReadonlySet<string>): void {
+    for (const interpreter of this.interpreters.values()) interpreter.invalidate(changed);
+  }
+
   private hostFor(roots: string[]): EvalHost {
     const files = this.files;
     return {

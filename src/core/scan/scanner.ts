@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AssetGraph } from '../model/graph';
+import { applyBodyEdit, bodyOnlyEdit, type BodyEdit } from './bodyEdit';
 import { GraphBuilder } from './buildGraph';
 import { ImportIndex } from './importClosure';
 import { defaultExcludedDirectories } from './codeLocations';
@@ -45,6 +46,7 @@ export class ScanSession {
   private readonly pool: ParsePool;
   private candidates: string[] = [];
   private scanned = false;
+  private lastGraph: AssetGraph | null = null;
   /** Milliseconds per phase of the last scan or update, for logs and benchmarks. */
   lastTimings: Record<string, number> = {};
 
@@ -128,6 +130,7 @@ export class ScanSession {
     await new ImportIndex(this.files).closure(this.candidates, (f) => this.irCache.get(f)?.ir ?? null, (f) => this.ensureParsed(f));
     timer.lap('closure');
     const graph = await this.evaluate(timer, new Set());
+    this.lastGraph = graph;
     this.lastTimings = timer.done();
     return graph;
   }
@@ -139,17 +142,42 @@ export class ScanSession {
   async update(paths: string[]): Promise<AssetGraph> {
     const timer = new PhaseTimer();
     const absolute = paths.map((p) => resolve(p));
+    const before = new Map(absolute.map((p) => [p, this.irCache.get(p)?.ir]));
     // A created or deleted file can change what every import resolves to: evaluate everything again.
-    if (this.files.invalidate(absolute)) this.builder.reset();
+    const listingChanged = this.files.invalidate(absolute);
+    if (listingChanged) this.builder.reset();
     for (const path of absolute) {
       if (!this.files.hasFile(path)) this.irCache.delete(path);
     }
     this.candidates = this.selectCandidates();
     await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || this.candidates.includes(p))));
     timer.lap('parse');
-    const graph = await this.evaluate(timer, new Set(absolute));
+    const patched = listingChanged ? null : this.patchBodyEdits(absolute, before);
+    const graph = patched ?? (await this.evaluate(timer, new Set(absolute)));
+    if (patched) timer.lap('patch');
+    this.lastGraph = graph;
     this.lastTimings = timer.done();
     return graph;
+  }
+
+  /**
+   * Edits that only changed compute bodies or moved code change no key, edge or attribute: the last
+   * graph is patched (lines, source hashes) instead of evaluated. The modules are still marked
+   * stale, so the next real evaluation reads them again.
+   */
+  private patchBodyEdits(paths: string[], before: Map<string, ModuleIR | undefined>): AssetGraph | null {
+    if (!this.lastGraph) return null;
+    const edits: [string, BodyEdit][] = [];
+    for (const path of paths) {
+      const old = before.get(path);
+      const now = this.irCache.get(path)?.ir;
+      if (!path.endsWith('.py') || !old || !now) return null;
+      const edit = bodyOnlyEdit(old, now);
+      if (!edit) return null;
+      edits.push([path, edit]);
+    }
+    this.builder.markStale(new Set(paths));
+    return edits.reduce((graph, [path, edit]) => applyBodyEdit(graph, this.files.relative(path), edit), this.lastGraph);
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -91,3 +91,74 @@ describe('worker threads', () => {
     }
   });
 });
+
+describe('updates agree with a fresh scan', () => {
+  test('after every edit in a mixed sequence, update() equals a new scan of the same files', async () => {
+    const dir = writeProject({
+      ...base,
+      'proj/schema.yml': 'unused: true\n',
+      'proj/reports.py':
+        'from dagster import asset\n\n@asset(deps=["v1/orders"])\ndef weekly_report():\n    """Weekly."""\n    return 1\n',
+    });
+    const session = new ScanSession(dir, { workers: 0 });
+    const fresh = async (): Promise<AssetGraph> => {
+      const other = new ScanSession(dir, { workers: 0 });
+      try {
+        return await other.scan();
+      } finally {
+        await other.dispose();
+      }
+    };
+    const edits: [string, (path: string) => void][] = [
+      // Body only, and moved down by two lines: patched, not evaluated.
+      ['proj/reports.py', (p) => writeFileSync(p, 'from dagster import asset\n\n\n\n@asset(deps=["v1/orders"])\ndef weekly_report():\n    """Weekly."""\n    total = 2\n    return total\n')],
+      // A constant every asset key depends on.
+      ['proj/constants.py', (p) => writeFileSync(p, 'PREFIX = "v3"\n')],
+      // A new asset in an existing module.
+      ['proj/orders.py', (p) => writeFileSync(p, readText(p) + '\n@asset(key_prefix=PREFIX)\ndef refunds(): ...\n')],
+      // A docstring is a description: not a body-only edit.
+      ['proj/reports.py', (p) => writeFileSync(p, readText(p).replace('"""Weekly."""', '"""Weekly totals."""'))],
+      // A syntax error, then its repair.
+      ['proj/orders.py', (p) => writeFileSync(p, readText(p).replace('def refunds(): ...', 'def refunds(:\n    pass'))],
+      ['proj/orders.py', (p) => writeFileSync(p, readText(p).replace('def refunds(:\n    pass', 'def refunds(): ...'))],
+      // A new module that the package loader picks up, then its deletion.
+      ['proj/extra.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset\ndef extra(): ...\n')],
+      ['proj/extra.py', (p) => unlinkSync(p)],
+      // The code location's configuration.
+      ['pyproject.toml', (p) => writeFileSync(p, '[tool.dagster]\nmodule_name = "proj.definitions"\ncode_location_name = "renamed"\n')],
+    ];
+    try {
+      await session.scan();
+      for (const [relative, apply] of edits) {
+        const path = join(dir, relative);
+        apply(path);
+        const updated = await session.update([path]);
+        assert.deepEqual(updated, await fresh(), `after editing ${relative}`);
+      }
+      const last = await session.update([]);
+      assert.equal(last.codeLocations[0]?.name, 'renamed');
+      assert.ok(last.assets.some((a) => keyToUserString(a.key) === 'v3/refunds'));
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('a body-only edit is patched: lines and source hash move, nothing is evaluated', async () => {
+    const dir = writeProject({ ...base, 'proj/reports.py': 'from dagster import asset\n@asset\ndef r():\n    return 1\n' });
+    const session = new ScanSession(dir, { workers: 0 });
+    try {
+      const before = (await session.scan()).assets.find((a) => a.key[0] === 'r');
+      writeFileSync(join(dir, 'proj/reports.py'), '"""Reports."""\nfrom dagster import asset\n@asset\ndef r():\n    return 2\n');
+      const after = (await session.update([join(dir, 'proj/reports.py')])).assets.find((a) => a.key[0] === 'r');
+      assert.ok(session.lastTimings['patch'] !== undefined && session.lastTimings['evaluate'] === undefined);
+      assert.equal(after?.line, (before?.line ?? 0) + 1);
+      assert.notEqual(after?.sourceHash, before?.sourceHash);
+    } finally {
+      await session.dispose();
+    }
+  });
+});
+
+function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
