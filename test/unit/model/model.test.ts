@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { keyToDbString, keyToPythonIdentifier, keyToUserString, parseUserKey } from '../../../src/core/model/assetKey';
+import { KeyMap, keyFromId, keyId, keyToDbString, keyToPythonIdentifier, keyToUserString, parseUserKey } from '../../../src/core/model/assetKey';
 import { assetGraphSchema, findCycles, type AssetGraph, type AssetNode } from '../../../src/core/model/graph';
 import { inferPartitionMapping } from '../../../src/core/model/partitionMappings';
 import type { PartitionsDefinition } from '../../../src/core/model/partitions';
@@ -16,6 +16,25 @@ describe('asset keys', () => {
   });
   test('python identifier joins with __ and replaces - and .', () => {
     assert.equal(keyToPythonIdentifier(['my-schema', 'table.v2']), 'my_schema__table_v2');
+  });
+  test('keyId is a cheap opaque id: one per key, and keyFromId gives the key back', () => {
+    assert.equal(keyId(['orders']), 'orders');
+    const keys = [[], [''], ['', ''], ['a'], ['a', ''], ['', 'a'], ['a', 'b'], ['a\u0000b'], ['a\u0001'], ['\u0001'], ['\u0000', ''], ['a,b'], ['["a"]'], ['a\u0000', 'b']];
+    assert.equal(new Set(keys.map(keyId)).size, keys.length);
+    for (const key of keys) assert.deepEqual(keyFromId(keyId(key)), key);
+    assert.equal(keyId(['a', 'b']), keyId(['a', 'b'].slice()));
+  });
+  test('KeyMap compares keys by value and keeps first-insertion order', () => {
+    const map = new KeyMap<number>();
+    map.set(['a', 'b'], 1).set(['a'], 2).set([], 3).set([''], 4).set(['a', 'b'], 5);
+    assert.equal(map.size, 4);
+    assert.equal(map.get(['a', 'b']), 5);
+    assert.equal(map.get(['a']), 2);
+    assert.equal(map.get([]), 3);
+    assert.equal(map.get(['']), 4);
+    assert.equal(map.has(['a', 'b', 'c']), false);
+    assert.equal(map.has(['b']), false);
+    assert.deepEqual(map.values(), [5, 2, 3, 4]);
   });
 });
 
@@ -103,6 +122,15 @@ describe('graph', () => {
     const cycles = findCycles(graph).map((c) => c.map((k) => k.join('/')).sort());
     assert.deepEqual(cycles.sort(), [['a', 'b', 'c'], ['s']]);
     assert.deepEqual(findCycles({ ...graph, assets: [node(['a'], []), node(['b'], [['a']])] }), []);
+  });
+  test('cycle members are sorted as Array.prototype.sort sorts keys; a key in two locations is one node', () => {
+    const graph: AssetGraph = {
+      version: 1,
+      assets: [node(['b'], [['a', 'z']]), node(['a', 'z'], []), node(['a', 'z'], [['b']]), node(['a,b'], [['a,b']])],
+      diagnostics: [],
+      codeLocations: [],
+    };
+    assert.deepEqual(findCycles(graph), [[['a', 'z'], ['b']], [['a,b']]]);
   });
   test('the serialised graph schema rejects malformed input with a message', () => {
     const result = assetGraphSchema.safeParse({ version: 1, assets: [{ key: [] }], diagnostics: [], codeLocations: [] });

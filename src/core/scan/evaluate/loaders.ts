@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
-import { keyId } from '../../model/assetKey';
+import { KeyMap } from '../../model/assetKey';
 import type { ApiContext } from './dagsterApi';
 import type { Interpreter } from './interpreter';
 import { dbtSpecsForProject } from './dbtGlue';
@@ -78,44 +78,35 @@ export function applyLoaderAttributes(values: Value[], call: CallArgs, complain:
   // keys and their dependencies. Specs and source assets keep their key (and their deps); in-set
   // dependencies follow the prefix, dependencies on keys outside the set keep their old key.
   // Without prefixes both maps stay empty and no key is looked up at all.
-  const assetMap = new Map<string, string[]>();
-  const sourceMap = new Map<string, string[]>();
-  /** The id of every spec key, in the order the copies below visit them, when a map is used. */
-  const specIds: string[] = [];
+  const assetMap = new KeyMap<string[]>();
+  const sourceMap = new KeyMap<string[]>();
   if (keyPrefix.length || sourcePrefix.length) {
     for (const v of values) {
       if (v.k === 'assets') {
         const sourceLike = v.def.isSourceLike;
         for (const spec of v.def.specs) {
-          const id = keyId(spec.key);
-          specIds.push(id);
-          if (keyPrefix.length && !sourceLike) assetMap.set(id, keyPrefix.concat(spec.key));
-          if (sourcePrefix.length && sourceLike) sourceMap.set(id, sourcePrefix.concat(spec.key));
+          if (keyPrefix.length && !sourceLike) assetMap.set(spec.key, keyPrefix.concat(spec.key));
+          if (sourcePrefix.length && sourceLike) sourceMap.set(spec.key, sourcePrefix.concat(spec.key));
         }
       } else if (v.k === 'spec') {
         const { spec } = v;
-        const id = keyId(spec.key);
-        specIds.push(id);
-        if (keyPrefix.length) assetMap.set(id, keyPrefix.concat(spec.key));
-        if (sourcePrefix.length) sourceMap.set(id, sourcePrefix.concat(spec.key));
+        if (keyPrefix.length) assetMap.set(spec.key, keyPrefix.concat(spec.key));
+        if (sourcePrefix.length) sourceMap.set(spec.key, sourcePrefix.concat(spec.key));
       }
     }
   }
-  let specIndex = 0;
   const copySpec = (spec: SpecValue, sourceLike: boolean): SpecValue => {
-    const id = specIds[specIndex++];
     // Assets definitions take the key_prefix, else the source prefix; source-like ones only the latter.
     const first = sourceLike ? sourceMap : assetMap;
     const second = sourceLike ? null : sourceMap;
     let key = spec.key;
     let deps = spec.deps;
     if (first.size > 0 || (second !== null && second.size > 0)) {
-      key = (id !== undefined && (first.get(id) ?? second?.get(id))) || key;
+      key = first.get(key) ?? second?.get(key) ?? key;
       let copied: SpecValue['deps'] | null = null;
       for (let i = 0; i < deps.length; i++) {
         const dep = deps[i] as SpecValue['deps'][number];
-        const depId = keyId(dep.key);
-        const rewritten = first.get(depId) ?? second?.get(depId);
+        const rewritten = first.get(dep.key) ?? second?.get(dep.key);
         if (rewritten === undefined) {
           if (copied) copied.push(dep);
           continue;
