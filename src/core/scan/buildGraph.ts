@@ -6,7 +6,7 @@ import { Interpreter, type EvalDiagnostic, type EvalHost, type ModuleLocation, t
 import { walkDefsFolder } from './evaluate/loaders';
 import type { Value } from './evaluate/values';
 import type { ModuleIR } from './ir';
-import { resolveLocation, type LocatedSpec } from './resolveDeps';
+import { LocationResolver, type LocatedSpec } from './resolveDeps';
 import type { WorkspaceFiles } from './workspaceFiles';
 
 export interface GraphBuild {
@@ -61,6 +61,10 @@ export class GraphBuilder {
   private locationSpecs: CodeLocationSpec[] | null = null;
   private locationDiagnostics: EvalDiagnostic[] = [];
   private readonly interpreters = new Map<string, Interpreter>();
+  private readonly resolvers = new Map<string, LocationResolver>();
+  /** The previous build's sorted nodes and whether it had any dependency cycle, for incremental work. */
+  private previousSorted: AssetNode[] | null = null;
+  private previousHadCycles = true;
 
   constructor(
     private readonly files: WorkspaceFiles,
@@ -71,6 +75,9 @@ export class GraphBuilder {
   reset(): void {
     this.locationSpecs = null;
     this.interpreters.clear();
+    this.resolvers.clear();
+    this.previousSorted = null;
+    this.previousHadCycles = true;
   }
 
   /** Marks modules stale without building: the next build evaluates them (and their importers) again. */
@@ -157,11 +164,16 @@ export class GraphBuilder {
         if (item.k === 'assets') {
           for (const spec of item.def.specs) located.push({ spec, owner: item.def });
         } else if (item.k === 'spec') {
-          located.push({ spec: { ...item.spec, kind: 'external' }, owner: item.spec });
+          // An AssetSpec listed in Definitions is an external asset; keep the object when it already says so.
+          const spec = item.spec.kind === 'external' ? item.spec : { ...item.spec, kind: 'external' as const };
+          located.push({ spec, owner: item.spec });
         }
       }
       for (const { spec } of located) loadedOrigins.add(spec.origin);
-      const resolved = resolveLocation(run.spec.name, located, (f) => files.relative(f));
+      const resolverId = `${runs.indexOf(run)}:${run.spec.name}`;
+      let resolver = this.resolvers.get(resolverId);
+      if (!resolver) this.resolvers.set(resolverId, (resolver = new LocationResolver(run.spec.name, (f) => files.relative(f))));
+      const resolved = resolver.resolve(located);
       resolved.diagnostics.forEach(add);
       assets.push(...resolved.assets);
     }
@@ -201,14 +213,21 @@ export class GraphBuilder {
       }
     }
 
-    const merged = mergeLocations(assets, add);
+    const sorted = runs.length <= 1 ? sortLike(this.previousSorted, assets) : { nodes: mergeLocations(assets, add), fresh: null };
+    const merged = sorted.nodes;
     const graph: AssetGraph = {
       version: 1,
       assets: merged,
       diagnostics: [],
       codeLocations: runs.map((r) => locationSummary(r.spec, files)),
     };
-    for (const cycle of findCycles(graph)) reportCycle(cycle, merged, add);
+    // A new cycle must run through a node this build made. When the last graph had none, only the
+    // nodes upstream of the new ones can take part in one, so only they are searched.
+    const scope = sorted.fresh && !this.previousHadCycles ? upstreamClosure(sorted.fresh, merged) : merged;
+    const cycles = scope.length === 0 ? [] : findCycles({ ...graph, assets: scope });
+    this.previousHadCycles = cycles.length > 0;
+    for (const cycle of cycles) reportCycle(cycle, merged, add);
+    this.previousSorted = merged;
     graph.diagnostics = [...diagnostics.values()].sort(
       (x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line || (x.message < y.message ? -1 : 1)),
     );
@@ -388,6 +407,49 @@ function implicitLocations(files: WorkspaceFiles, candidates: string[], interpre
  * Dagster's global asset graph across code locations: a stub in one location is replaced by the
  * real asset of another; the same real key in two locations is an error (the first is kept).
  */
+const byKey = (a: AssetNode, b: AssetNode): number => compareKeys(a.key, b.key);
+
+/**
+ * One location's nodes sorted by key, and which of them are new since `previous` (null without a
+ * previous build). Its keys are already unique and its stubs are keys it does not define. Nodes kept
+ * from the previous build keep their relative order; only new ones are sorted and merged in.
+ */
+function sortLike(previous: AssetNode[] | null, current: AssetNode[]): { nodes: AssetNode[]; fresh: AssetNode[] | null } {
+  if (!previous) return { nodes: current.slice().sort(byKey), fresh: null };
+  const present = new Set(current);
+  const kept = previous.filter((n) => present.has(n));
+  if (kept.length === current.length) return { nodes: kept, fresh: [] };
+  const keptSet = new Set(kept);
+  const fresh = current.filter((n) => !keptSet.has(n)).sort(byKey);
+  const nodes: AssetNode[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length && j < fresh.length) nodes.push(byKey(kept[i] as AssetNode, fresh[j] as AssetNode) <= 0 ? (kept[i++] as AssetNode) : (fresh[j++] as AssetNode));
+  while (i < kept.length) nodes.push(kept[i++] as AssetNode);
+  while (j < fresh.length) nodes.push(fresh[j++] as AssetNode);
+  return { nodes, fresh };
+}
+
+/** The given nodes and every node they depend on, directly or not. */
+function upstreamClosure(starts: AssetNode[], assets: AssetNode[]): AssetNode[] {
+  if (starts.length === 0) return [];
+  const byId = new Map<string, AssetNode>();
+  for (const asset of assets) byId.set(keyId(asset.key), asset);
+  const seen = new Set<AssetNode>(starts);
+  const stack = [...starts];
+  while (stack.length > 0) {
+    const node = stack.pop() as AssetNode;
+    for (const dep of node.deps) {
+      const parent = byId.get(keyId(dep.key));
+      if (parent && !seen.has(parent)) {
+        seen.add(parent);
+        stack.push(parent);
+      }
+    }
+  }
+  return [...seen];
+}
+
 function mergeLocations(assets: AssetNode[], addDiagnostic: (d: Diagnostic) => void): AssetNode[] {
   const real = new Map<string, AssetNode>();
   const stubs = new Map<string, AssetNode>();

@@ -19,6 +19,8 @@ export class WorkspaceFiles {
   private files: string[] = [];
   private fileSet = new Set<string>();
   private dirSet = new Set<string>();
+  /** Folder → the Python files and sub-folders directly in it; built on first use after a listing. */
+  private children: Map<string, { files: string[]; dirs: string[] }> | null = null;
   private readonly texts = new Map<string, string | null>();
   private readonly buffers = new Map<string, Buffer | null>();
   readonly root: string;
@@ -45,6 +47,7 @@ export class WorkspaceFiles {
   }
 
   private setFiles(files: string[]): void {
+    this.children = null;
     this.files = files.sort();
     this.fileSet = new Set(this.files);
     this.dirSet = new Set();
@@ -109,20 +112,28 @@ export class WorkspaceFiles {
 
   /** Python files and folders directly inside a folder. */
   listDir(dir: string): { files: string[]; dirs: string[] } {
-    const prefix = resolve(dir) + sep;
-    const files: string[] = [];
-    const dirs = new Set<string>();
-    for (const file of this.files) {
-      if (!file.startsWith(prefix)) continue;
-      const rest = file.slice(prefix.length);
-      const slash = rest.indexOf(sep);
-      if (slash === -1) {
-        if (rest.endsWith('.py')) files.push(file);
-      } else {
-        dirs.add(prefix + rest.slice(0, slash));
+    if (!this.children) {
+      const children = new Map<string, { files: string[]; dirs: string[] }>();
+      const entry = (folder: string): { files: string[]; dirs: string[] } => {
+        let found = children.get(folder);
+        if (!found) children.set(folder, (found = { files: [], dirs: [] }));
+        return found;
+      };
+      for (const file of this.files) {
+        if (file.endsWith('.py')) entry(dirname(file)).files.push(file);
+        // Register the folder chain up to the root, each folder once.
+        for (let child = dirname(file); child.length > this.root.length; child = dirname(child)) {
+          const parent = entry(dirname(child));
+          if (children.has(child) && parent.dirs.includes(child)) break;
+          entry(child);
+          if (basename(child) !== '__pycache__' && !parent.dirs.includes(child)) parent.dirs.push(child);
+        }
       }
+      for (const value of children.values()) value.dirs.sort();
+      this.children = children;
     }
-    return { files, dirs: [...dirs].filter((d) => basename(d) !== '__pycache__').sort() };
+    const found = this.children.get(resolve(dir));
+    return found ? { files: [...found.files], dirs: [...found.dirs] } : { files: [], dirs: [] };
   }
 
   readBuffer(path: string): Buffer | null {

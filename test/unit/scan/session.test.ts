@@ -124,6 +124,18 @@ describe('updates agree with a fresh scan', () => {
       // A new module that the package loader picks up, then its deletion.
       ['proj/extra.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset\ndef extra(): ...\n')],
       ['proj/extra.py', (p) => unlinkSync(p)],
+      // A data input nobody produces (an error and a stub) ...
+      ['proj/consumer.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset(key_prefix="x", group_name="g")\ndef consumer(shared):\n    return shared\n')],
+      // ... found through its group once an asset of that group ends in its name ...
+      ['proj/shared.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset(key_prefix="y", group_name="g")\ndef shared(): ...\n')],
+      // ... and a stub again when a second one makes the name ambiguous.
+      ['proj/shared.py', (p) => writeFileSync(p, readText(p) + '@asset(key_prefix="z", group_name="g", name="shared")\ndef shared_two(): ...\n')],
+      ['proj/shared.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset(key_prefix="y", group_name="g")\ndef shared(): ...\n')],
+      // A cycle appears through an edited module, then goes away.
+      ['proj/shared.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset(key_prefix="y", group_name="g", deps=[["x", "consumer"]])\ndef shared(): ...\n')],
+      ['proj/shared.py', (p) => writeFileSync(p, 'from dagster import asset\n@asset(key_prefix="y", group_name="g")\ndef shared(): ...\n')],
+      // An edit of one module among unchanged ones.
+      ['proj/consumer.py', (p) => writeFileSync(p, readText(p) + '@asset(group_name="g", deps=["shared"])\ndef second(): ...\n')],
       // The code location's configuration.
       ['pyproject.toml', (p) => writeFileSync(p, '[tool.dagster]\nmodule_name = "proj.definitions"\ncode_location_name = "renamed"\n')],
     ];
@@ -137,6 +149,10 @@ describe('updates agree with a fresh scan', () => {
       }
       const last = await session.update([]);
       assert.equal(last.codeLocations[0]?.name, 'renamed');
+      assert.deepEqual(
+        last.assets.find((a) => keyToUserString(a.key) === 'x/consumer')?.deps.map((d) => [keyToUserString(d.key), d.resolution]),
+        [['y/shared', 'group']],
+      );
       assert.ok(last.assets.some((a) => keyToUserString(a.key) === 'v3/refunds'));
     } finally {
       await session.dispose();

@@ -93,6 +93,11 @@ export class Interpreter {
   /** What evaluation outside any module import produced in this build (entry points, @definitions functions). */
   private topLevel: { diagnostics: EvalDiagnostic[]; created: Value[] } = { diagnostics: [], created: [] };
   readonly host: EvalHost;
+  /**
+   * Results of calls whose inputs are objects this interpreter keeps across builds (loader calls
+   * over unchanged modules), with the diagnostics they reported, so a rebuild can reuse them.
+   */
+  readonly callMemo = new Map<string, { inputs: unknown[]; result: Value; complaints: [DiagnosticSeverity, string, string][] }>();
 
   constructor(host: EvalHost) {
     // Reads and listings go through here so each module remembers the files its value depends on.
@@ -224,13 +229,19 @@ export class Interpreter {
   /** Imports a module by dotted name (evaluating it once), or null if it is not in the workspace. */
   importModule(name: string): ModuleState | null {
     this.noteImport(name);
+    return this.load(name);
+  }
+
+  private load(name: string): ModuleState | null {
     const existing = this.modules.get(name);
     if (existing) return existing;
     const location = this.host.findModule(name);
     if (!location) return null;
-    // Importing a.b.c imports a and a.b first; their __init__ may matter (re-exports).
+    // Importing a.b.c runs a and a.b first. That is a side effect, not something the importer's
+    // values depend on, so it is not recorded as a dependency (an edit deep in a package would
+    // otherwise re-evaluate every module that imports anything from it).
     const dot = name.lastIndexOf('.');
-    if (dot > 0) this.importModule(name.slice(0, dot));
+    if (dot > 0) this.load(name.slice(0, dot));
     const state = this.newState(name, location.file ?? join(location.dir ?? '', '__init__.py'), location);
     if (location.file) this.run(state, location.file);
     else state.status = 'done';

@@ -1,12 +1,13 @@
 import { basename, dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
-import { KeyMap } from '../../model/assetKey';
+import { KeyMap, keysEqual } from '../../model/assetKey';
+import type { BackfillPolicy } from '../../model/graph';
 import type { ApiContext } from './dagsterApi';
 import type { Interpreter } from './interpreter';
 import { dbtSpecsForProject } from './dbtGlue';
 import type { Complain } from './partitionsApi';
-import { arg, asKeyPrefix, asString, asStringList, isAbsent, userStringKey } from './pyValues';
+import { arg, asKeyPrefix, asString, asStringList, isAbsent, toLiteral, userStringKey } from './pyValues';
 import { unknownValue, type AssetsDef, type CallArgs, type SpecValue, type Value } from './values';
 
 export const loaderApiNames = new Set([
@@ -61,6 +62,34 @@ export function collectFromModule(
 }
 
 /** Copies loaded assets with `key_prefix`, `source_key_prefix` and `group_name` applied as Dagster does (§1.8). */
+/** The last loader copy of each source spec and definition (see `copySpec`). */
+const copyMemo = new WeakMap<SpecValue, SpecValue>();
+const defMemo = new WeakMap<AssetsDef, AssetsDef>();
+
+/** Whether `copy` is exactly what loading `spec` with these maps and attributes makes now. */
+function sameCopy(
+  copy: SpecValue,
+  spec: SpecValue,
+  first: KeyMap<string[]>,
+  second: KeyMap<string[]> | null,
+  group: string | null,
+  backfillPolicy: BackfillPolicy | null,
+): boolean {
+  const rewrite = (key: string[]): string[] => first.get(key) ?? second?.get(key) ?? key;
+  if (copy.group !== (group ?? spec.group)) return false;
+  const policy = backfillPolicy ?? spec.backfillPolicy;
+  const had = copy.backfillPolicy;
+  if (had?.type !== policy?.type || (had?.type === 'multi_run' && policy?.type === 'multi_run' && had.maxPartitionsPerRun !== policy.maxPartitionsPerRun)) return false;
+  if (!keysEqual(copy.key, rewrite(spec.key)) || copy.deps.length !== spec.deps.length) return false;
+  for (let i = 0; i < spec.deps.length; i++) {
+    const original = spec.deps[i] as SpecValue['deps'][number];
+    const copied = copy.deps[i] as SpecValue['deps'][number];
+    if (copied.mapping !== original.mapping || copied.carriesData !== original.carriesData || copied.inputName !== original.inputName) return false;
+    if (!keysEqual(copied.key, rewrite(original.key))) return false;
+  }
+  return true;
+}
+
 export function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Complain): Value[] {
   const keyPrefix = asKeyPrefix(arg(call, -1, 'key_prefix')) ?? [];
   const sourcePrefix = asKeyPrefix(call.kwargs.get('source_key_prefix')) ?? [];
@@ -99,6 +128,13 @@ export function applyLoaderAttributes(values: Value[], call: CallArgs, complain:
     // Assets definitions take the key_prefix, else the source prefix; source-like ones only the latter.
     const first = sourceLike ? sourceMap : assetMap;
     const second = sourceLike ? null : sourceMap;
+    if (group !== null && spec.group && spec.group !== defaultGroup && spec.group !== group) {
+      complain('error', `${spec.key.join('/')} already has group '${spec.group}'; the loader's group_name '${group}' conflicts (Dagster raises)`, 'group-conflict');
+    }
+    // The same source spec loaded the same way gives the same copy: keeping its identity lets the
+    // next stage reuse what it built for it last time.
+    const previous = copyMemo.get(spec);
+    if (previous && sameCopy(previous, spec, first, second, group, sourceLike ? null : backfillPolicy)) return previous;
     let key = spec.key;
     let deps = spec.deps;
     if (first.size > 0 || (second !== null && second.size > 0)) {
@@ -118,13 +154,9 @@ export function applyLoaderAttributes(values: Value[], call: CallArgs, complain:
       if (copied) deps = copied;
     }
     const next: SpecValue = { ...spec, key, deps };
-    if (group !== null) {
-      if (spec.group && spec.group !== defaultGroup && spec.group !== group) {
-        complain('error', `${spec.key.join('/')} already has group '${spec.group}'; the loader's group_name '${group}' conflicts (Dagster raises)`, 'group-conflict');
-      }
-      next.group = group;
-    }
+    if (group !== null) next.group = group;
     if (backfillPolicy !== null && !sourceLike) next.backfillPolicy = backfillPolicy;
+    copyMemo.set(spec, next);
     return next;
   };
   const loaded: Value[] = [];
@@ -134,7 +166,14 @@ export function applyLoaderAttributes(values: Value[], call: CallArgs, complain:
       const { isSourceLike, specs } = v.def;
       const copies: SpecValue[] = [];
       for (const spec of specs) copies.push(copySpec(spec, isSourceLike));
-      const def: AssetsDef = { isSourceLike, specs: copies };
+      // Keep the copied definition's identity too when every copy is the previous one: later
+      // stages tell outputs of one definition apart by it.
+      const previous = defMemo.get(v.def);
+      const def: AssetsDef =
+        previous && previous.specs.length === copies.length && previous.specs.every((c, i) => c === copies[i])
+          ? previous
+          : { isSourceLike, specs: copies };
+      defMemo.set(v.def, def);
       loaded.push({ k: 'assets', def });
     } else loaded.push(v);
   }
@@ -217,22 +256,47 @@ export function callLoader(name: string, call: CallArgs, ctx: ApiContext, compla
       return unknownValue(name);
   }
   const includeSpecs = isDefinitionsLoader || call.kwargs.get('include_specs')?.k === 'bool' && (call.kwargs.get('include_specs') as { v: boolean }).v;
+  const states = moduleNames.map((moduleName) => (moduleName === ctx.module.name ? interp.moduleState(moduleName) : interp.importModule(moduleName)) ?? null);
+
+  // After an edit, most loader calls see exactly the module objects they saw before: their result
+  // is reused (same copies, so later stages can reuse their work too). A module still running (the
+  // current module) may gain globals, so such calls are never reused.
+  const fingerprint = JSON.stringify([name, includeSpecs, ...loaderArgumentNames.map((k) => (call.kwargs.has(k) ? toLiteral(call.kwargs.get(k) as Value) : null))]);
+  const memoKey = `${call.file}:${call.line}:${name}`;
+  const inputs: unknown[] = [fingerprint, ...states];
+  const reusable = states.every((st) => st?.status === 'done');
+  const memo = reusable ? interp.callMemo.get(memoKey) : undefined;
+  if (memo && memo.inputs.length === inputs.length && memo.inputs.every((x, i) => x === inputs[i])) {
+    for (const [severity, message, code] of memo.complaints) complain(severity, message, code);
+    return memo.result.k === 'list' ? { ...memo.result, items: [...memo.result.items] } : memo.result.k === 'definitions' ? { ...memo.result, items: [...memo.result.items] } : memo.result;
+  }
+  const complaints: [Parameters<Complain>[0], string, string][] = [];
+  const record: Complain = (severity, message, code) => {
+    complaints.push([severity, message, code]);
+    complain(severity, message, code);
+  };
+
   const seen = new Set<object>();
   const collected: Value[] = [];
   const definitions: Value[] = [];
-  for (const moduleName of moduleNames) {
-    const state = moduleName === ctx.module.name ? interp.moduleState(moduleName) : interp.importModule(moduleName);
+  states.forEach((state, i) => {
     if (!state) {
-      complain('warning', `module ${moduleName} is not in the workspace`, 'unresolved-module');
-      continue;
+      record('warning', `module ${moduleNames[i]} is not in the workspace`, 'unresolved-module');
+      return;
     }
     collectFromModule(state.globals, includeSpecs, seen, collected, isDefinitionsLoader ? definitions : undefined);
-  }
-  const loaded = applyLoaderAttributes(collected, call, complain);
-  if (!isDefinitionsLoader) return { k: 'list', items: loaded, tuple: false };
-  const items = [...loaded, ...definitions.flatMap((d) => (d.k === 'definitions' ? d.items : []))];
-  return { k: 'definitions', items, file: call.file, line: call.line };
+  });
+  const loaded = applyLoaderAttributes(collected, call, record);
+  const result: Value = isDefinitionsLoader
+    ? { k: 'definitions', items: [...loaded, ...definitions.flatMap((d) => (d.k === 'definitions' ? d.items : []))], file: call.file, line: call.line }
+    : { k: 'list', items: loaded, tuple: false };
+  if (reusable) interp.callMemo.set(memoKey, { inputs, result, complaints });
+  // Callers may extend the list (`assets += [...]`); the memo keeps its own copy of the items.
+  return result.k === 'list' ? { ...result, items: [...result.items] } : result.k === 'definitions' ? { ...result, items: [...result.items] } : result;
 }
+
+/** Keyword arguments that change what a loader returns. */
+const loaderArgumentNames = ['key_prefix', 'source_key_prefix', 'group_name', 'backfill_policy', 'automation_condition', 'include_specs'];
 
 const keywordFiles = ['defs.yaml', 'component.yaml'];
 
