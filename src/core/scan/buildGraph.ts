@@ -65,6 +65,8 @@ export class GraphBuilder {
   /** The previous build's sorted nodes and whether it had any dependency cycle, for incremental work. */
   private previousSorted: AssetNode[] | null = null;
   private previousHadCycles = true;
+  /** Key id → node of the previous build, kept up to date by difference for the cycle search. */
+  private readonly nodeById = new Map<string, AssetNode>();
 
   constructor(
     private readonly files: WorkspaceFiles,
@@ -78,6 +80,7 @@ export class GraphBuilder {
     this.resolvers.clear();
     this.previousSorted = null;
     this.previousHadCycles = true;
+    this.nodeById.clear();
   }
 
   /** Marks modules stale without building: the next build evaluates them (and their importers) again. */
@@ -127,7 +130,7 @@ export class GraphBuilder {
   }
 
   /** Builds the graph; `changed` are the files changed since the previous build (absolute paths). */
-  build(changed: ReadonlySet<string>, candidates: string[]): GraphBuild {
+  build(changed: ReadonlySet<string>, candidates: string[], lap: (phase: string) => void = () => {}): GraphBuild {
     const files = this.files;
     if ([...changed].some((f) => locationConfigNames.has(basename(f)))) this.reset();
     for (const interpreter of this.interpreters.values()) interpreter.invalidate(changed);
@@ -156,6 +159,7 @@ export class GraphBuilder {
       runs.push(...implicitLocations(files, candidates, this.interpreter('implicit', roots), roots));
     }
 
+    lap('evaluate: modules');
     const assets: AssetNode[] = [];
     const loadedOrigins = new Set<string>();
     for (const run of runs) {
@@ -178,6 +182,7 @@ export class GraphBuilder {
       assets.push(...resolved.assets);
     }
 
+    lap('evaluate: dependencies');
     const interpreters = new Set(runs.map((r) => r.interpreter));
     const evaluatedFiles = new Set([...interpreters].flatMap((i) => i.evaluatedFiles()));
     // Assets in modules that no code location loads are invisible to Dagster: say so where they are.
@@ -213,7 +218,8 @@ export class GraphBuilder {
       }
     }
 
-    const sorted = runs.length <= 1 ? sortLike(this.previousSorted, assets) : { nodes: mergeLocations(assets, add), fresh: null };
+    lap('evaluate: diagnostics');
+    const sorted = runs.length <= 1 ? sortLike(this.previousSorted, assets) : { nodes: mergeLocations(assets, add), fresh: null, removed: [] };
     const merged = sorted.nodes;
     const graph: AssetGraph = {
       version: 1,
@@ -223,10 +229,18 @@ export class GraphBuilder {
     };
     // A new cycle must run through a node this build made. When the last graph had none, only the
     // nodes upstream of the new ones can take part in one, so only they are searched.
-    const scope = sorted.fresh && !this.previousHadCycles ? upstreamClosure(sorted.fresh, merged) : merged;
+    if (sorted.fresh) {
+      for (const node of sorted.removed) if (this.nodeById.get(keyId(node.key)) === node) this.nodeById.delete(keyId(node.key));
+      for (const node of sorted.fresh) this.nodeById.set(keyId(node.key), node);
+    } else {
+      this.nodeById.clear();
+      for (const node of merged) this.nodeById.set(keyId(node.key), node);
+    }
+    const scope = sorted.fresh && !this.previousHadCycles ? upstreamClosure(sorted.fresh, this.nodeById) : merged;
     const cycles = scope.length === 0 ? [] : findCycles({ ...graph, assets: scope });
     this.previousHadCycles = cycles.length > 0;
     for (const cycle of cycles) reportCycle(cycle, merged, add);
+    lap(`evaluate: cycles (${scope.length} nodes)`);
     this.previousSorted = merged;
     graph.diagnostics = [...diagnostics.values()].sort(
       (x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line || (x.message < y.message ? -1 : 1)),
@@ -414,11 +428,13 @@ const byKey = (a: AssetNode, b: AssetNode): number => compareKeys(a.key, b.key);
  * previous build). Its keys are already unique and its stubs are keys it does not define. Nodes kept
  * from the previous build keep their relative order; only new ones are sorted and merged in.
  */
-function sortLike(previous: AssetNode[] | null, current: AssetNode[]): { nodes: AssetNode[]; fresh: AssetNode[] | null } {
-  if (!previous) return { nodes: current.slice().sort(byKey), fresh: null };
+function sortLike(previous: AssetNode[] | null, current: AssetNode[]): { nodes: AssetNode[]; fresh: AssetNode[] | null; removed: AssetNode[] } {
+  if (!previous) return { nodes: current.slice().sort(byKey), fresh: null, removed: [] };
   const present = new Set(current);
-  const kept = previous.filter((n) => present.has(n));
-  if (kept.length === current.length) return { nodes: kept, fresh: [] };
+  const kept: AssetNode[] = [];
+  const removed: AssetNode[] = [];
+  for (const node of previous) (present.has(node) ? kept : removed).push(node);
+  if (kept.length === current.length) return { nodes: kept, fresh: [], removed };
   const keptSet = new Set(kept);
   const fresh = current.filter((n) => !keptSet.has(n)).sort(byKey);
   const nodes: AssetNode[] = [];
@@ -427,14 +443,12 @@ function sortLike(previous: AssetNode[] | null, current: AssetNode[]): { nodes: 
   while (i < kept.length && j < fresh.length) nodes.push(byKey(kept[i] as AssetNode, fresh[j] as AssetNode) <= 0 ? (kept[i++] as AssetNode) : (fresh[j++] as AssetNode));
   while (i < kept.length) nodes.push(kept[i++] as AssetNode);
   while (j < fresh.length) nodes.push(fresh[j++] as AssetNode);
-  return { nodes, fresh };
+  return { nodes, fresh, removed };
 }
 
 /** The given nodes and every node they depend on, directly or not. */
-function upstreamClosure(starts: AssetNode[], assets: AssetNode[]): AssetNode[] {
+function upstreamClosure(starts: AssetNode[], byId: ReadonlyMap<string, AssetNode>): AssetNode[] {
   if (starts.length === 0) return [];
-  const byId = new Map<string, AssetNode>();
-  for (const asset of assets) byId.set(keyId(asset.key), asset);
   const seen = new Set<AssetNode>(starts);
   const stack = [...starts];
   while (stack.length > 0) {

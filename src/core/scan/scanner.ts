@@ -9,6 +9,7 @@ import { defaultExcludedDirectories } from './codeLocations';
 import type { ModuleIR } from './ir';
 import { ParsePool, defaultWorkerCount } from './parsePool';
 import { mightDefineAssets } from './prefilter';
+import { loadPythonParser } from './pythonParser';
 import { WorkspaceFiles } from './workspaceFiles';
 
 export interface ScanOptions {
@@ -107,8 +108,8 @@ export class ScanSession {
 
   private async evaluate(timer: PhaseTimer, changed: ReadonlySet<string>): Promise<AssetGraph> {
     for (let round = 0; ; round++) {
-      const { graph, missing } = this.builder.build(changed, this.candidates);
-      timer.lap(`evaluate${round ? ` (round ${round + 1})` : ''}`);
+      const { graph, missing } = this.builder.build(changed, this.candidates, (phase) => timer.lap(phase));
+      timer.lap(`evaluate: sort${round ? ` (round ${round + 1})` : ''}`);
       const parseable = [...missing].filter((f) => this.files.readBuffer(f) !== null && !this.irCache.has(f));
       if (parseable.length === 0 || round >= maxRounds) return graph;
       await this.ensureParsed(parseable);
@@ -132,6 +133,8 @@ export class ScanSession {
     const graph = await this.evaluate(timer, new Set());
     this.lastGraph = graph;
     this.lastTimings = timer.done();
+    // Edits are parsed on this thread; load its parser now rather than on the first keystroke.
+    void loadPythonParser();
     return graph;
   }
 
@@ -143,6 +146,7 @@ export class ScanSession {
     const timer = new PhaseTimer();
     const absolute = paths.map((p) => resolve(p));
     const before = new Map(absolute.map((p) => [p, this.irCache.get(p)?.ir]));
+    const hashes = new Map(absolute.map((p) => [p, this.irCache.get(p)?.hash]));
     // A created or deleted file can change what every import resolves to: evaluate everything again.
     const listingChanged = this.files.invalidate(absolute);
     if (listingChanged) this.builder.reset();
@@ -152,7 +156,9 @@ export class ScanSession {
     this.candidates = this.selectCandidates();
     await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || this.candidates.includes(p))));
     timer.lap('parse');
-    const patched = listingChanged ? null : this.patchBodyEdits(absolute, before);
+    // Saved without changes (or touched by a tool): nothing to do.
+    const unchanged = !listingChanged && this.lastGraph !== null && absolute.every((p) => p.endsWith('.py') && hashes.get(p) !== undefined && this.irCache.get(p)?.hash === hashes.get(p));
+    const patched = unchanged ? this.lastGraph : listingChanged ? null : this.patchBodyEdits(absolute, before);
     const graph = patched ?? (await this.evaluate(timer, new Set(absolute)));
     if (patched) timer.lap('patch');
     this.lastGraph = graph;
