@@ -21,7 +21,7 @@ import { GraphBuilder } from '../src/core/scan/buildGraph';
 function buildGraph(files: WorkspaceFiles, moduleIR: (file: string) => ModuleIR | null, candidates: string[]) {
   return new GraphBuilder(files, moduleIR).build(new Set(), candidates);
 }
-import { defaultExcludedDirectories } from '../src/core/scan/codeLocations';
+import { defaultExcludedDirectories } from '../src/core/scan/diskFiles';
 import type { ModuleIR } from '../src/core/scan/ir';
 import { defaultWorkerCount, ParsePool } from '../src/core/scan/parsePool';
 import { mightDefineAssets } from '../src/core/scan/prefilter';

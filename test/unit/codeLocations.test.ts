@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import {
   defaultLocationName,
   discoverCodeLocations,
-  nodeLocationFileSystem,
   type CodeLocationDiscovery,
   type LocationDiagnostic,
   type LocationFileSystem,
 } from '../../src/core/scan/codeLocations';
+import { diskFiles } from '../../src/core/scan/diskFiles';
 
 const fixtures = fileURLToPath(new URL('../fixtures/locations/', import.meta.url));
 const R = '/repo';
@@ -49,7 +49,7 @@ function names(result: CodeLocationDiscovery): string[] {
 
 test('workspace.yaml fixture: every load_from form, default names, rebased paths, src layout', () => {
   const root = join(fixtures, 'workspaceYaml');
-  const result = discoverCodeLocations(root, nodeLocationFileSystem());
+  const result = discoverCodeLocations(root, diskFiles());
   const ws = join(root, 'workspace.yaml');
 
   assert.deepEqual(result.locations, [
@@ -100,7 +100,7 @@ test('workspace.yaml fixture: every load_from form, default names, rebased paths
 
 test('dg workspace fixture: listed projects only, dg.toml hides pyproject [tool.dg], dg defaults', () => {
   const root = join(fixtures, 'dgWorkspace');
-  const result = discoverCodeLocations(root, nodeLocationFileSystem());
+  const result = discoverCodeLocations(root, diskFiles());
   const alpha = join(root, 'projects/alpha');
   const beta = join(root, 'projects/beta');
 
@@ -138,7 +138,7 @@ test('dg workspace fixture: listed projects only, dg.toml hides pyproject [tool.
 
 test('pyproject fixtures: every project found, nested ones inside a project skipped', () => {
   const root = join(fixtures, 'pyprojects');
-  const result = discoverCodeLocations(root, nodeLocationFileSystem());
+  const result = discoverCodeLocations(root, diskFiles());
   const one = join(root, 'one');
   const three = join(root, 'three');
   const two = join(root, 'two');
@@ -183,18 +183,18 @@ test('pyproject fixtures: every project found, nested ones inside a project skip
 });
 
 test('no configuration at all: no locations, no diagnostics (the caller adds the implicit one)', () => {
-  const result = discoverCodeLocations(join(fixtures, 'none'), nodeLocationFileSystem());
+  const result = discoverCodeLocations(join(fixtures, 'none'), diskFiles());
   assert.deepEqual(result, { locations: [], diagnostics: [] });
 });
 
-test('nodeLocationFileSystem skips default folders and asks the exclude predicate', () => {
+test('diskFiles skips default folders and asks the skip predicate', () => {
   const root = join(fixtures, 'workspaceYaml');
-  const all = nodeLocationFileSystem().listFiles(root);
+  const all = diskFiles().listFiles(root);
   assert.ok(all.includes(join(root, 'workspace.yaml')));
   assert.ok(!all.some((f) => f.includes('/.venv/')));
-  const withoutFinance = nodeLocationFileSystem((path, isDir) => isDir && path.endsWith('/finance')).listFiles(root);
+  const withoutFinance = diskFiles((name) => name === 'finance').listFiles(root);
   assert.ok(!withoutFinance.some((f) => f.includes('/finance/')));
-  assert.equal(nodeLocationFileSystem().readText(join(root, 'missing.yaml')), null);
+  assert.equal(diskFiles().readText(join(root, 'missing.yaml')), null);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { FileReader } from './diskFiles';
 
 /**
  * Finds the Dagster code locations of a workspace folder from its configuration files alone:
@@ -34,12 +34,8 @@ import { z } from 'zod';
  *   Workspace projects are `[[workspace.projects]] path = "..."`, relative to the workspace folder.
  */
 
-export interface LocationFileSystem {
-  /** Absolute path; null if missing or unreadable. */
-  readText(path: string): string | null;
-  /** Recursive absolute file paths (already excluding .venv, node_modules, .git, __pycache__). */
-  listFiles(dir: string): string[];
-}
+/** Recursive listings are expected to leave out `defaultExcludedDirectories` (see `diskFiles`). */
+export type LocationFileSystem = FileReader;
 
 export type LocationTarget =
   /** `python_module`, `-m`, `[tool.dagster] module_name`. */
@@ -76,57 +72,6 @@ export interface LocationDiagnostic {
 export interface CodeLocationDiscovery {
   locations: CodeLocationSpec[];
   diagnostics: LocationDiagnostic[];
-}
-
-/** Folder names `nodeLocationFileSystem` never descends into. */
-export const defaultExcludedDirectories: ReadonlySet<string> = new Set([
-  '.venv',
-  'venv',
-  'node_modules',
-  '.git',
-  '__pycache__',
-  '.tox',
-  'site-packages',
-]);
-
-/**
- * The real file system. `exclude` is asked about every entry (absolute path) in addition to
- * `defaultExcludedDirectories`; an excluded folder is not entered. Symbolic links to folders are not
- * followed, so a link cycle cannot make the walk endless.
- */
-export function nodeLocationFileSystem(exclude?: (path: string, isDirectory: boolean) => boolean): LocationFileSystem {
-  return {
-    readText(path: string): string | null {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return null;
-      }
-    },
-    listFiles(dir: string): string[] {
-      const files: string[] = [];
-      const pending = [resolve(dir)];
-      while (pending.length > 0) {
-        const folder = pending.pop() as string;
-        let entries;
-        try {
-          entries = readdirSync(folder, { withFileTypes: true });
-        } catch {
-          continue;
-        }
-        for (const entry of entries) {
-          const path = join(folder, entry.name);
-          if (entry.isDirectory()) {
-            if (defaultExcludedDirectories.has(entry.name) || exclude?.(path, true)) continue;
-            pending.push(path);
-          } else if (entry.isFile() && !exclude?.(path, false)) {
-            files.push(path);
-          }
-        }
-      }
-      return files.sort();
-    },
-  };
 }
 
 /** Dagster's default name for a location that has no `location_name` (`_assign_loadable_target_origin_name`). */

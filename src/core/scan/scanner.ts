@@ -5,7 +5,7 @@ import type { AssetGraph } from '../model/graph';
 import { applyBodyEdit, bodyOnlyEdit, type BodyEdit } from './bodyEdit';
 import { GraphBuilder } from './buildGraph';
 import { ImportIndex } from './importClosure';
-import { defaultExcludedDirectories } from './codeLocations';
+import { defaultExcludedDirectories } from './diskFiles';
 import type { ModuleIR } from './ir';
 import { ParsePool, defaultWorkerCount } from './parsePool';
 import { mightDefineAssets } from './prefilter';

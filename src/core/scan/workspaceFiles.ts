@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { defaultExcludedDirectories } from './codeLocations';
+import { defaultExcludedDirectories, walkFiles } from './diskFiles';
 
 /**
  * One listing of a scanned root, with file contents cached until they are reported changed.
@@ -61,31 +61,15 @@ export class WorkspaceFiles {
 
   /** Lists the tree again (after files were created or deleted). */
   relist(): void {
-    const out: string[] = [];
-    const pending = [this.root];
-    while (pending.length > 0) {
-      const folder = pending.pop() as string;
-      let entries;
-      try {
-        entries = readdirSync(folder, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        const path = join(folder, entry.name);
-        if (entry.isDirectory()) {
-          // Hidden folders hold tool state (.git, .tmp_dagster_home_*, .mypy_cache), never project code.
-          if (this.excludedNames.has(entry.name) || entry.name.startsWith('.')) continue;
-          // A single file sees what `dagster dev -f` puts on sys.path: its folder's modules and
-          // regular packages, not every folder below it.
-          if (this.isSingleFile && !isFile(join(path, '__init__.py'))) continue;
-          pending.push(path);
-        } else if (entry.isFile()) {
-          out.push(path);
-        }
-      }
-    }
-    this.setFiles(out);
+    this.setFiles(
+      walkFiles(this.root, (name, path) => {
+        // Hidden folders hold tool state (.git, .tmp_dagster_home_*, .mypy_cache), never project code.
+        if (this.excludedNames.has(name) || name.startsWith('.')) return true;
+        // A single file sees what `dagster dev -f` puts on sys.path: its folder's modules and
+        // regular packages, not every folder below it.
+        return this.isSingleFile && !isFile(join(path, '__init__.py'));
+      }),
+    );
   }
 
   get allFiles(): readonly string[] {

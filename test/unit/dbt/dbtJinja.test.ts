@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nodeDbtFileSystem } from '../../../src/core/scan/dbt/dbtFileSystem';
+import { diskFiles } from '../../../src/core/scan/diskFiles';
 import { findSnapshotBlocks, readJinjaCalls, renderSimpleJinja } from '../../../src/core/scan/dbt/dbtJinja';
 
 test('refs built from strings and variables are reported, not guessed', () => {
@@ -56,6 +56,6 @@ test('var() and env_var() defaults render; anything else is unknown', () => {
 });
 
 test('the disk file system lists nothing for a missing folder and reads null for a missing file', () => {
-  assert.deepEqual(nodeDbtFileSystem.listFiles('/definitely/not/here'), []);
-  assert.equal(nodeDbtFileSystem.readText('/definitely/not/here.sql'), null);
+  assert.deepEqual(diskFiles().listFiles('/definitely/not/here'), []);
+  assert.equal(diskFiles().readText('/definitely/not/here.sql'), null);
 });

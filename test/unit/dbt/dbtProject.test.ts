@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dbtAssetSpecs, type DbtAssetSpec } from '../../../src/core/scan/dbt/dbtAssetSpecs';
-import { memoryDbtFileSystem, nodeDbtFileSystem } from '../../../src/core/scan/dbt/dbtFileSystem';
+import { memoryDbtFileSystem } from '../../../src/core/scan/dbt/dbtFileSystem';
+import { diskFiles } from '../../../src/core/scan/diskFiles';
 import type { DbtManifest } from '../../../src/core/scan/dbt/dbtManifest';
 import { manifestFromProject } from '../../../src/core/scan/dbt/dbtProject';
 import { byName, depKeys, fixtureDir, fixtureManifest, keyStrings } from './dbtTestHelpers';
@@ -20,13 +21,13 @@ function specs(manifest: DbtManifest | null): DbtAssetSpec[] {
 const sortById = (assets: DbtAssetSpec[]): DbtAssetSpec[] => [...assets].sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
 
 test('the project files give the same assets as dbt\'s manifest: keys, deps, groups, owners, code versions', () => {
-  const fromFiles = manifestFromProject(fixtureDir, nodeDbtFileSystem);
+  const fromFiles = manifestFromProject(fixtureDir, diskFiles());
   assert.deepEqual(fromFiles.diagnostics, []);
   assert.deepEqual(sortById(specs(fromFiles.manifest)), sortById(specs(fixtureManifest())));
 });
 
 test('selections give the same answer on the project files as on the manifest', () => {
-  const fromFiles = manifestFromProject(fixtureDir, nodeDbtFileSystem).manifest;
+  const fromFiles = manifestFromProject(fixtureDir, diskFiles()).manifest;
   assert.ok(fromFiles);
   for (const select of ['+orders', '@stg_payments', 'staging', 'dim_customers.v1', 'config.materialized:table', 'source:raw.customers+']) {
     assert.deepEqual(
@@ -38,7 +39,7 @@ test('selections give the same answer on the project files as on the manifest', 
 });
 
 test('unique ids and fqns are built as dbt builds them', () => {
-  const { manifest } = manifestFromProject(fixtureDir, nodeDbtFileSystem);
+  const { manifest } = manifestFromProject(fixtureDir, diskFiles());
   assert.ok(manifest);
   const real = fixtureManifest();
   for (const id of Object.keys(real.nodes).filter((id) => !id.startsWith('test.'))) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DbtAssetSpec } from '../../../src/core/scan/dbt/dbtAssetSpecs';
-import { nodeDbtFileSystem } from '../../../src/core/scan/dbt/dbtFileSystem';
+import { diskFiles } from '../../../src/core/scan/diskFiles';
 import { parseDbtManifest, readDbtManifest, type DbtManifest } from '../../../src/core/scan/dbt/dbtManifest';
 
 /** The hand-written jaffle_shop project; tests run from the repository root (scripts/runTests.mjs). */
@@ -8,7 +8,7 @@ export const fixtureDir = resolve(process.cwd(), 'test/fixtures/dbt/jaffle_shop'
 export const fixtureManifestPath = resolve(fixtureDir, 'target/manifest.json');
 
 export function fixtureManifest(): DbtManifest {
-  const { manifest, diagnostics } = readDbtManifest(fixtureManifestPath, nodeDbtFileSystem);
+  const { manifest, diagnostics } = readDbtManifest(fixtureManifestPath, diskFiles());
   if (!manifest) throw new Error(`fixture manifest did not load: ${JSON.stringify(diagnostics)}`);
   return manifest;
 }

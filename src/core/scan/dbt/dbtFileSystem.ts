@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 
 /** Minimal file access so the core never touches the disk directly in tests. Paths are absolute. */
@@ -19,60 +18,6 @@ export interface DbtDiagnostic {
   /** Stable short identifier (`dbt-...`) so views can filter and tests can match. */
   code: string;
 }
-
-// Folders dbt itself never parses for project files; walking them would only cost time.
-const skippedDirs = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv']);
-
-/** The real disk, through node:fs. Errors (permissions, races) read as "missing", never throw. */
-export const nodeDbtFileSystem: DbtFileSystem = {
-  readText(path: string): string | null {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return null;
-    }
-  },
-  listFiles(dir: string): string[] {
-    const out: string[] = [];
-    const seen = new Set<string>();
-    const walk = (folder: string): void => {
-      // Keyed by real path so a symlink cycle is walked once, not forever.
-      let real: string;
-      try {
-        real = realpathSync(folder);
-      } catch {
-        return;
-      }
-      if (seen.has(real)) return;
-      seen.add(real);
-      let entries;
-      try {
-        entries = readdirSync(folder, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        const path = join(folder, entry.name);
-        if (entry.isDirectory()) {
-          if (!skippedDirs.has(entry.name)) walk(path);
-        } else if (entry.isFile()) {
-          out.push(path);
-        } else if (entry.isSymbolicLink()) {
-          // dbt follows symlinks (os.walk with followlinks); a link to a folder is walked once.
-          try {
-            const stat = statSync(path);
-            if (stat.isDirectory()) walk(path);
-            else if (stat.isFile()) out.push(path);
-          } catch {
-            // dangling link
-          }
-        }
-      }
-    };
-    walk(dir);
-    return out.sort();
-  },
-};
 
 /**
  * An in-memory file system for tests and for editors' unsaved buffers. Keys are absolute paths;
