@@ -46,6 +46,7 @@ const contexts = [
     ...nodeOptions,
     entryPoints: {
       extension: 'src/extension/extension.ts',
+      core: 'src/extension/coreBundle.ts',
       cli: 'src/cli/main.ts',
       parseWorker: 'src/core/scan/parseWorker.ts',
       ...(existsSync('bench/scanBench.ts') ? { scanBench: 'bench/scanBench.ts' } : {}),

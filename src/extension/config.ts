@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { z } from 'zod';
+
+/** Every setting of the extension: the section name, the keys, their validation and defaults. */
+const section = 'assetLineage';
+
+const defaultExcludedFolders = ['.venv', 'venv', 'node_modules', '.git', '__pycache__', '.tox', 'site-packages'];
+
+const scanSettingsSchema = z.object({
+  excludeFolders: z.array(z.string().min(1)).catch(defaultExcludedFolders),
+  workers: z.number().int().min(0).max(16).catch(0),
+});
+
+export type ScanSettings = z.infer<typeof scanSettingsSchema>;
+
+/**
+ * The scan settings as they are now. Values of the wrong shape (hand-edited settings.json) fall
+ * back to the defaults instead of reaching the scanner, and the problem is returned for the log.
+ */
+export function scanSettings(): { settings: ScanSettings; problems: string[] } {
+  const config = vscode.workspace.getConfiguration(section);
+  const raw = { excludeFolders: config.get('scan.excludeFolders'), workers: config.get('scan.workers') };
+  const strict = z.object({ excludeFolders: z.array(z.string().min(1)), workers: z.number().int().min(0).max(16) }).safeParse(raw);
+  const problems = strict.success ? [] : strict.error.issues.map((i) => `assetLineage.scan.${i.path.join('.')}: ${i.message}; using the default`);
+  return { settings: scanSettingsSchema.parse(raw), problems };
+}
+
+/** Whether a configuration change touches the scan settings (so the workspace must be scanned again). */
+export function affectsScan(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${section}.scan`);
+}

@@ -1,0 +1,6 @@
+/**
+ * Entry point of `dist/core.js`, the part of the core the extension needs. It is a separate bundle
+ * so activation loads only the small extension bundle; `loadCore()` requires this on first use.
+ */
+export { formatGraph } from '../cli/formats';
+export { scanPaths, ScanSession } from '../core/scan/scanner';
