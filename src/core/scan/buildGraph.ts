@@ -67,6 +67,7 @@ export class GraphBuilder {
   private previousHadCycles = true;
   /** Key id → node of the previous build, kept up to date by difference for the cycle search. */
   private readonly nodeById = new Map<string, AssetNode>();
+  private previousOrphans = '';
 
   constructor(
     private readonly files: WorkspaceFiles,
@@ -91,6 +92,7 @@ export class GraphBuilder {
   private hostFor(roots: string[]): EvalHost {
     const files = this.files;
     return {
+      root: files.root,
       findModule: moduleFinder(files, roots),
       moduleIR: this.moduleIR,
       listDir: (dir) => files.listDir(dir),
@@ -189,6 +191,10 @@ export class GraphBuilder {
     const orphanFiles = candidates.filter((f) => !evaluatedFiles.has(f));
     if (locationSpecs.length > 0 && orphanFiles.length > 0) {
       const roots = [files.root, join(files.root, 'src')];
+      // A module that stopped being an orphan must not keep reporting from here.
+      const orphanSet = orphanFiles.join('\u0000');
+      if (orphanSet !== this.previousOrphans) this.interpreters.delete('orphans');
+      this.previousOrphans = orphanSet;
       const orphans = this.interpreter('orphans', roots);
       for (const file of orphanFiles) {
         const name = moduleNameFor(file, roots);

@@ -2,6 +2,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { yamlData } from './safeYaml';
 import type { FileReader } from './diskFiles';
 
 /**
@@ -457,7 +458,12 @@ class Scan {
       }
       return false;
     }
-    const value: unknown = doc.toJS();
+    const data = yamlData(doc);
+    if (!data.ok) {
+      this.report('error', file, 0, 'yaml-syntax', `Invalid YAML: ${firstLine(data.message)}`);
+      return false;
+    }
+    const value = data.value;
     if (value === null || value === undefined) {
       this.report('error', file, 0, 'invalid-workspace', 'The workspace file is empty; Dagster cannot load it.');
       return false;

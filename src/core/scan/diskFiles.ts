@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** Folder names no scan enters: environments, caches and version control. */
 export const defaultExcludedDirectories: ReadonlySet<string> = new Set([
@@ -21,13 +21,29 @@ export interface FileReader {
 }
 
 /**
- * Every file below `root`, sorted. `skipDir(name, path)` keeps a folder out. Links to folders are
- * followed (dbt follows them too) but each real folder is walked once, so a link cycle ends.
+ * Every file below `root`, sorted. `skipDir(name, path)` keeps a folder out. Links are followed
+ * (dbt follows them too) when they stay inside the root; each real folder is walked once, so a
+ * link cycle ends.
  * Errors (permissions, races, dangling links) read as "not there", never throw.
  */
 export function walkFiles(root: string, skipDir: (name: string, path: string) => boolean): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return out;
+  }
+  // A link may point anywhere; only links that stay inside the root are followed.
+  const inside = (path: string): boolean => {
+    try {
+      const real = realpathSync(path);
+      return real === realRoot || real.startsWith(realRoot + sep);
+    } catch {
+      return false;
+    }
+  };
   const walk = (folder: string): void => {
     let real: string;
     let entries;
@@ -44,6 +60,7 @@ export function walkFiles(root: string, skipDir: (name: string, path: string) =>
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
+        if (!inside(path)) continue;
         try {
           const stat = statSync(path);
           isDir = stat.isDirectory();

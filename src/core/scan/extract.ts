@@ -50,21 +50,23 @@ export function extractModule(tree: Tree, source: string): ModuleIR {
 
 function collectSyntaxProblems(root: Node): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
-  const visit = (node: Node): void => {
-    if (problems.length >= maxSyntaxProblems) return;
+  // Iterative, in document order: trees of generated code can be deeper than the call stack.
+  const stack: Node[] = [root];
+  while (stack.length > 0 && problems.length < maxSyntaxProblems) {
+    const node = stack.pop() as Node;
     if (node.isMissing) {
       problems.push({ line: line(node), message: `syntax error: missing '${node.type}'` });
-      return;
-    }
-    if (node.isError) {
+    } else if (node.isError) {
       const text = node.text.split('\n')[0]?.slice(0, 60) ?? '';
       problems.push({ line: line(node), message: `syntax error near '${text}'` });
-      return;
+    } else if (node.hasError) {
+      const children = node.children;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const child = children[i];
+        if (child) stack.push(child);
+      }
     }
-    if (!node.hasError) return;
-    for (const child of node.children) if (child) visit(child);
-  };
-  visit(root);
+  }
   return problems;
 }
 
@@ -367,7 +369,24 @@ function unknown(node: Node): Expr {
   return { t: 'unknown', text: node.text.length > 200 ? node.text.slice(0, 200) + '…' : node.text, line: line(node) };
 }
 
+/**
+ * Expressions nested deeper than this become `unknown`: nothing that names an asset is that deep,
+ * and generated code (a 20,000-term sum) must not exhaust the stack.
+ */
+const maxExprDepth = 200;
+let exprDepth = 0;
+
 export function convertExpr(node: Node): Expr {
+  if (exprDepth >= maxExprDepth) return unknown(node);
+  exprDepth++;
+  try {
+    return convertExprAt(node);
+  } finally {
+    exprDepth--;
+  }
+}
+
+function convertExprAt(node: Node): Expr {
   const ln = line(node);
   switch (node.type) {
     case 'identifier':

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
-import { extractModule } from './extract';
+import { extractModule, hashText } from './extract';
 import type { ModuleIR } from './ir';
 
 /**
@@ -32,13 +32,29 @@ export function loadPythonParser(): Promise<Parser> {
   return loading;
 }
 
-/** Parses one module and converts it to IR; the tree is freed before returning (WASM memory is not GC'd). */
+/**
+ * Parses one module and converts it to IR; the tree is freed before returning (WASM memory is not
+ * GC'd). A file that cannot be read this way yields an empty module with the reason as a syntax
+ * problem, so one odd file never stops a workspace scan.
+ */
 export function parseToIR(parser: Parser, source: string): ModuleIR {
-  const tree = parser.parse(source);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  let tree;
+  try {
+    tree = parser.parse(source);
+  } catch (error) {
+    return unreadable(source, error);
+  }
+  if (!tree) return unreadable(source, new Error('the parser returned no tree'));
   try {
     return extractModule(tree, source);
+  } catch (error) {
+    return unreadable(source, error);
   } finally {
     tree.delete();
   }
+}
+
+function unreadable(source: string, error: unknown): ModuleIR {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { hash: hashText(source), statements: [], syntaxErrors: [{ line: 1, message: `this file could not be read (${reason})` }] };
 }

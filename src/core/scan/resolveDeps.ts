@@ -245,11 +245,6 @@ export class LocationResolver {
   }
 }
 
-/** One-shot resolution (no reuse across builds). */
-export function resolveLocation(locationName: string, specs: LocatedSpec[], relative: (file: string) => string): ResolvedLocation {
-  return new LocationResolver(locationName, relative).resolve(specs);
-}
-
 /**
  * Nodes are never modified after they are made (views copy them to change anything), so a graph
  * may share them with the previous graph.

@@ -175,6 +175,9 @@ export class ScanSession {
     if (!this.lastGraph) return null;
     const edits: [string, BodyEdit][] = [];
     for (const path of paths) {
+      // A diagnostic elsewhere may quote a line of this file ("also at file:line"): evaluate instead.
+      const quoted = `${this.files.relative(path)}:`;
+      if (this.lastGraph.diagnostics.some((d) => d.message.includes(quoted))) return null;
       const old = before.get(path);
       const now = this.irCache.get(path)?.ir;
       if (!path.endsWith('.py') || !old || !now) return null;

@@ -72,10 +72,6 @@ export class WorkspaceFiles {
     );
   }
 
-  get allFiles(): readonly string[] {
-    return this.files;
-  }
-
   pythonFiles(): string[] {
     return this.files.filter((f) => f.endsWith('.py'));
   }
@@ -120,7 +116,14 @@ export class WorkspaceFiles {
     return found ? { files: [...found.files], dirs: [...found.dirs] } : { files: [], dirs: [] };
   }
 
+  /** Whether a path lies inside the scanned root (nothing outside it is ever read). */
+  contains(path: string): boolean {
+    const absolute = resolve(path);
+    return absolute === this.root || absolute.startsWith(this.root + sep);
+  }
+
   readBuffer(path: string): Buffer | null {
+    if (!this.contains(path)) return null;
     if (this.buffers.has(path)) return this.buffers.get(path) ?? null;
     let content: Buffer | null = null;
     try {

@@ -175,6 +175,37 @@ describe('updates agree with a fresh scan', () => {
   });
 });
 
+describe('incremental results never go stale', () => {
+  async function agree(files: Record<string, string>, edit: [string, string]): Promise<void> {
+    const dir = writeProject(files);
+    const session = new ScanSession(dir, { workers: 0 });
+    try {
+      await session.scan();
+      writeFileSync(join(dir, edit[0]), edit[1]);
+      const updated = await session.update([join(dir, edit[0])]);
+      const fresh = new ScanSession(dir, { workers: 0 });
+      try {
+        assert.deepEqual(updated, await fresh.scan());
+      } finally {
+        await fresh.dispose();
+      }
+    } finally {
+      await session.dispose();
+    }
+  }
+
+  test('a changed loader argument (backfill policy) is not answered from the loader memo', async () => {
+    const defs = (n: number): string =>
+      `from dagster import Definitions, BackfillPolicy, load_assets_from_modules\nfrom . import orders\ndefs = Definitions(assets=load_assets_from_modules([orders], backfill_policy=BackfillPolicy.multi_run(${n})))\n`;
+    await agree({ ...base, 'proj/definitions.py': defs(5) }, ['proj/definitions.py', defs(10)]);
+  });
+
+  test('moving code in a file that another file\'s diagnostic quotes re-evaluates instead of patching', async () => {
+    const asset = 'from dagster import asset\n@asset\ndef twin(): ...\n';
+    await agree({ ...base, 'proj/m1.py': asset, 'proj/m2.py': asset }, ['proj/m1.py', `\n\n\n${asset}`]);
+  });
+});
+
 function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }

@@ -1,3 +1,4 @@
+import { yamlData } from '../safeYaml';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { DbtDiagnostic, DbtFileSystem } from './dbtFileSystem';
@@ -126,7 +127,12 @@ class ProjectReader {
         }
       }
     }
-    return { data: doc.toJS({ maxAliasCount: 1000 }), text, entryLines };
+    const data = yamlData(doc, 1000);
+    if (!data.ok) {
+      this.diag('warning', file, 0, 'dbt-yaml-invalid', `This YAML file cannot be read (${data.message.split('\n')[0]}); dbt would refuse it too.`);
+      return null;
+    }
+    return { data: data.value, text, entryLines };
   }
 
   readProjectYaml(project: ProjectInfo): ProjectYaml {
@@ -737,7 +743,12 @@ function loadProjectInfo(
     });
     return null;
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const parsed = yamlData(doc, 1000);
+  if (!parsed.ok) {
+    diagnostics.push({ severity: 'error', file, line: 0, code: 'dbt-project-invalid', message: `dbt_project.yml cannot be read (${parsed.message.split('\n')[0]}).` });
+    return null;
+  }
+  const data = parsed.value;
   if (!isRecord(data) || typeof data['name'] !== 'string' || !data['name']) {
     diagnostics.push({ severity: 'error', file, line: 0, code: 'dbt-project-invalid', message: 'dbt_project.yml has no project name.' });
     return null;

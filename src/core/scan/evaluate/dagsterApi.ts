@@ -736,17 +736,28 @@ export function callApi(name: string, call: CallArgs, ctx: ApiContext): Value {
   }
 }
 
+const maxNesting = 32;
+
 function definitionsFromCall(call: CallArgs, complain: Complain): Value {
   const items: Value[] = [];
-  const add = (v: Value): void => {
-    if (v.k === 'list') v.items.forEach(add);
-    else if (v.k === 'assets' || v.k === 'spec') items.push(v);
+  // Nested lists are flattened; a list containing itself, or nested absurdly deep, must not recurse forever.
+  const visiting = new Set<Value>();
+  const add = (v: Value, depth: number): void => {
+    if (v.k === 'list') {
+      if (visiting.has(v) || depth > maxNesting) {
+        complain('warning', 'a list in Definitions(assets=...) contains itself or is nested too deep to follow', 'unresolved-definitions');
+        return;
+      }
+      visiting.add(v);
+      for (const item of v.items) add(item, depth + 1);
+      visiting.delete(v);
+    } else if (v.k === 'assets' || v.k === 'spec') items.push(v);
     else if (v.k === 'unknown' && v.why === 'an asset check') return;
     else complain('warning', `an entry of Definitions(assets=...) cannot be read statically: ${v.k === 'unknown' ? v.why : v.k}`, 'unresolved-definitions');
   };
   const assets = arg(call, 0, 'assets');
   if (!isAbsent(assets) && assets) {
-    if (assets.k === 'list') assets.items.forEach(add);
+    if (assets.k === 'list') add(assets, 0);
     else complain('warning', 'Definitions(assets=...) cannot be read statically', 'unresolved-definitions');
   }
   return { k: 'definitions', items, file: call.file, line: call.line };

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
 import type { BackfillPolicy } from '../../model/graph';
 import { isTimeWindow, type PartitionsDefinition } from '../../model/partitions';
 import { dbtAssetSpecs, type DbtOptions } from '../dbt/dbtAssetSpecs';
@@ -32,6 +32,17 @@ export function dbtSpecsForProject(
   interpreter: Interpreter,
 ): SpecValue[] {
   const host = interpreter.host;
+  const outside = [project.manifestPath, project.projectDir].find((p) => p !== null && p !== host.root && !p.startsWith(host.root + sep));
+  if (outside) {
+    interpreter.report(
+      'warning',
+      site.file,
+      site.line,
+      `the dbt project (${outside}) is outside the scanned folder, so its assets are not shown; open a folder that contains both`,
+      'dbt-outside-workspace',
+    );
+    return [];
+  }
   const fs: DbtFileSystem = { readText: (p) => host.readText(p), listFiles: (d) => host.listFiles(d) };
   let manifest: DbtManifest | null = null;
   const report = (d: { severity: 'error' | 'warning' | 'info'; file: string; line: number; message: string; code: string }): void =>

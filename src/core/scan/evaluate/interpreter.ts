@@ -35,6 +35,8 @@ export interface EvalDiagnostic {
 
 /** What the interpreter needs from the scanner: module lookup, parsed IR, files and a diagnostic sink. */
 export interface EvalHost {
+  /** The scanned root: nothing outside it is read. */
+  root: string;
   findModule(name: string): ModuleLocation | null;
   /** Null when the file has not been parsed yet: the scanner parses it and evaluates again. */
   moduleIR(file: string): ModuleIR | null;
@@ -76,6 +78,8 @@ const builtinNames = new Set(['len', 'str', 'list', 'tuple', 'set', 'dict', 'sor
 
 const maxCallDepth = 24;
 const maxSteps = 2_000_000;
+/** Lists longer than this are not followed (a loop doubling a list would otherwise eat memory). */
+const maxListItems = 200_000;
 
 /**
  * Evaluates modules of one code location. Module identity (and so every object's identity, which
@@ -116,6 +120,15 @@ export class Interpreter {
         return host.listDir(dir);
       },
     };
+  }
+
+  /** Appends without spreading (no argument-count limit); false when the list would grow too long. */
+  private appendAll(target: Value[], items: Value[]): boolean {
+    if (target.length + items.length > maxListItems) return false;
+    // `L += L`: read a snapshot, or the loop would chase its own growth.
+    const source = items === target ? items.slice() : items;
+    for (const item of source) target.push(item);
+    return true;
   }
 
   private current(): ModuleState | undefined {
@@ -160,6 +173,13 @@ export class Interpreter {
     for (const name of dropped) {
       this.modules.delete(name);
       this.dependents.delete(name);
+    }
+    // Memoised calls that saw a dropped module can never match again; let them go.
+    if (dropped.size > 0) {
+      const live = new Set(this.modules.values());
+      for (const [key, memo] of this.callMemo) {
+        if (memo.inputs.some((input) => typeof input === 'object' && input !== null && !live.has(input as ModuleState))) this.callMemo.delete(key);
+      }
     }
   }
 
@@ -207,9 +227,8 @@ export class Interpreter {
         this.missing.add(file);
         state.incomplete = true;
       } else {
-        for (const problem of ir.syntaxErrors) {
-          this.report('warning', file, problem.line, `${problem.message}; the rest of the file is still read`, 'syntax-error');
-        }
+        const rest = ir.statements.length > 0 ? '; the rest of the file is still read' : '';
+        for (const problem of ir.syntaxErrors) this.report('warning', file, problem.line, `${problem.message}${rest}`, 'syntax-error');
         this.execBlock(ir.statements, { module: state, scope: null });
       }
     } finally {
@@ -328,7 +347,7 @@ export class Interpreter {
         const right = this.evalExpr(stmt.value, frame);
         if (stmt.op === '+=' && current.k === 'list' && right.k === 'list') {
           // Lists are mutable and shared: `ASSETS += [...]` extends the same object.
-          current.items.push(...right.items);
+          if (!this.appendAll(current.items, right.items)) this.bind(frame, stmt.target.id, unknownValue('a list too long to follow'));
         } else {
           this.bind(frame, stmt.target.id, this.binop(stmt.op.slice(0, -1), current, right));
         }
@@ -414,18 +433,19 @@ export class Interpreter {
       return;
     }
     for (const { name, asName } of stmt.names) {
-      this.bind(frame, asName ?? name, this.moduleMember(source, name, stmt.line));
+      this.bind(frame, asName ?? name, this.moduleMember(source, name, stmt.line, frame.module));
     }
   }
 
   /** `module.name`: a global of the module, else its sub-module of that name. */
-  private moduleMember(module: ModuleState, name: string, line: number): Value {
+  /** `module.name` as seen from `importer` (whose line is `line`, for diagnostics). */
+  private moduleMember(module: ModuleState, name: string, line: number, importer: ModuleState): Value {
     const value = module.globals.get(name);
     if (value) return value;
     const sub = this.importModule(`${module.ref.name}.${name}`);
     if (sub) return { k: 'module', name: sub.ref.name };
     if (module.status === 'running') return unknownValue(`${module.ref.name}.${name} (circular import)`);
-    this.report('warning', module.ref.file, line, `'${name}' is not defined in module ${module.ref.name}`, 'unresolved-name');
+    this.report('warning', importer.ref.file, line, `'${name}' is not defined in module ${module.ref.name}`, 'unresolved-name');
     return unknownValue(`${module.ref.name}.${name}`);
   }
 
@@ -569,6 +589,10 @@ export class Interpreter {
     let failed: string | null = null;
     const loop = (level: number): void => {
       if (failed) return;
+      if (++this.steps > maxSteps || items.length + entries.length > maxListItems) {
+        failed = 'a comprehension too large to follow';
+        return;
+      }
       const clause = expr.fors[level];
       if (!clause) {
         if (expr.kind === 'dict' && expr.value) entries.push([this.evalExpr(expr.elt, inner), this.evalExpr(expr.value, inner)]);
@@ -592,8 +616,9 @@ export class Interpreter {
     return { k: 'list', items, tuple: expr.kind === 'gen' };
   }
 
+  /** The items to loop over: a snapshot, so code that grows the list while looping ends. */
   iterate(value: Value): Value[] | null {
-    if (value.k === 'list') return value.items;
+    if (value.k === 'list') return value.items.slice();
     if (value.k === 'dict') return value.entries.map(([key]) => key);
     if (value.k === 'str') return [...value.v].map((ch) => ({ k: 'str', v: ch }) as Value);
     return null;
@@ -603,7 +628,10 @@ export class Interpreter {
     if (op === '+') {
       if (left.k === 'str' && right.k === 'str') return { k: 'str', v: left.v + right.v };
       if (left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v + right.v };
-      if (left.k === 'list' && right.k === 'list') return { k: 'list', items: [...left.items, ...right.items], tuple: left.tuple };
+      if (left.k === 'list' && right.k === 'list') {
+        if (left.items.length + right.items.length > maxListItems) return unknownValue('a list too long to follow');
+        return { k: 'list', items: left.items.concat(right.items), tuple: left.tuple };
+      }
     }
     if (op === '-' && left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v - right.v };
     if (op === '*' && left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v * right.v };
@@ -615,7 +643,8 @@ export class Interpreter {
       const args = right.k === 'list' && right.tuple ? right.items : [right];
       let i = 0;
       let ok = true;
-      const out = left.v.replace(/%[sd]/g, () => {
+      const out = left.v.replace(/%[sd%]/g, (spec) => {
+        if (spec === '%%') return '%';
         const arg = args[i++];
         const s = arg ? pyStr(arg) : null;
         if (s === null) ok = false;
@@ -630,7 +659,7 @@ export class Interpreter {
     switch (obj.k) {
       case 'module': {
         const module = this.importModule(obj.name);
-        if (module) return this.moduleMember(module, name, line);
+        if (module) return this.moduleMember(module, name, line, frame.module);
         return getApiAttribute(externalModuleApi(obj.name), name);
       }
       case 'api':
@@ -752,13 +781,14 @@ export class Interpreter {
     const [first] = call.args;
     if (self.k === 'list') {
       if (name === 'append' && first) {
+        if (self.items.length >= maxListItems) return unknownValue('a list too long to follow');
         self.items.push(first);
         return noneValue;
       }
       if (name === 'extend' && first) {
         const items = this.iterate(first);
-        if (items) self.items.push(...items);
-        else self.items.push(unknownValue('extend with an unreadable value'));
+        if (!items) self.items.push(unknownValue('extend with an unreadable value'));
+        else if (!this.appendAll(self.items, items)) return unknownValue('a list too long to follow');
         return noneValue;
       }
       if (name === 'copy') return { k: 'list', items: [...self.items], tuple: self.tuple };

@@ -1,6 +1,8 @@
 import { basename, dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { yamlData } from '../safeYaml';
 import { KeyMap, keysEqual } from '../../model/assetKey';
 import type { BackfillPolicy } from '../../model/graph';
 import type { ApiContext } from './dagsterApi';
@@ -61,7 +63,6 @@ export function collectFromModule(
   });
 }
 
-/** Copies loaded assets with `key_prefix`, `source_key_prefix` and `group_name` applied as Dagster does (§1.8). */
 /** The last loader copy of each source spec and definition (see `copySpec`). */
 const copyMemo = new WeakMap<SpecValue, SpecValue>();
 const defMemo = new WeakMap<AssetsDef, AssetsDef>();
@@ -90,8 +91,9 @@ function sameCopy(
   return true;
 }
 
+/** Copies loaded assets with `key_prefix`, `source_key_prefix` and `group_name` applied as Dagster does (§1.8). */
 export function applyLoaderAttributes(values: Value[], call: CallArgs, complain: Complain): Value[] {
-  const keyPrefix = asKeyPrefix(arg(call, -1, 'key_prefix')) ?? [];
+  const keyPrefix = asKeyPrefix(call.kwargs.get('key_prefix')) ?? [];
   const sourcePrefix = asKeyPrefix(call.kwargs.get('source_key_prefix')) ?? [];
   const groupArg = call.kwargs.get('group_name');
   const group = isAbsent(groupArg) ? null : asString(groupArg);
@@ -217,8 +219,28 @@ function walkPackage(interp: Interpreter, packageName: string, complain: Complai
   return names;
 }
 
-export function callLoader(name: string, call: CallArgs, ctx: ApiContext, complain: Complain): Value {
+/** Where `group_name` and `key_prefix` sit among positional arguments (Dagster's signatures). */
+const positionalAttributes: Record<string, number> = {
+  load_assets_from_modules: 1,
+  load_assets_from_package_module: 1,
+  load_assets_from_package_name: 1,
+  load_assets_from_current_module: 0,
+};
+
+/** The call with positional `group_name` / `key_prefix` moved to keywords, so one reader serves both. */
+function withAttributeKeywords(name: string, call: CallArgs): CallArgs {
+  const at = positionalAttributes[name];
+  if (at === undefined || call.args.length <= at) return call;
+  const kwargs = new Map(call.kwargs);
+  const [group, prefix] = [call.args[at], call.args[at + 1]];
+  if (group && !kwargs.has('group_name')) kwargs.set('group_name', group);
+  if (prefix && !kwargs.has('key_prefix')) kwargs.set('key_prefix', prefix);
+  return { ...call, kwargs };
+}
+
+export function callLoader(name: string, originalCall: CallArgs, ctx: ApiContext, complain: Complain): Value {
   const interp = ctx.interpreter;
+  const call = withAttributeKeywords(name, originalCall);
   const isDefinitionsLoader = name.startsWith('load_definitions') || name === 'load_defs' || name === 'load_from_defs_folder';
   let moduleNames: string[];
   switch (name) {
@@ -313,7 +335,7 @@ function loadDefsFolder(name: string, call: CallArgs, interp: Interpreter, compl
   } else {
     const projectRoot = arg(call, 0, 'project_root') ?? call.kwargs.get('path_within_project');
     const rootDir = projectRoot?.k === 'path' ? projectRoot.path : projectRoot?.k === 'str' ? projectRoot.v : null;
-    defsModule = rootDir ? defsModuleFromPyproject(rootDir, interp.host.readText.bind(interp.host), complain) : null;
+    defsModule = rootDir ? defsModuleFromPyproject(rootDir, interp.host.root, (f) => interp.host.readText(f), complain) : null;
   }
   if (!defsModule) {
     complain('warning', `the defs folder of ${name} cannot be found statically`, 'unresolved-module');
@@ -382,74 +404,93 @@ export function walkDefsFolder(interp: Interpreter, defsModule: string, stopAtDe
  * The defs module of the dg project containing `startDir`: the nearest `pyproject.toml` with
  * `[tool.dg.project]` or `dg.toml` with `[project]`, searching parent folders as dg does.
  */
-function defsModuleFromPyproject(startDir: string, readText: (f: string) => string | null, complain: Complain): string | null {
-  for (let dir = startDir; ; dir = dirname(dir)) {
+const dgProjectSchema = z.object({ root_module: z.string().optional(), defs_module: z.string().optional() }).passthrough();
+
+function defsModuleFromPyproject(startDir: string, root: string, readText: (f: string) => string | null, complain: Complain): string | null {
+  // dg looks in parent folders too; the search stops at the scanned root, nothing outside it is read.
+  for (let dir = startDir; dir.startsWith(root); dir = dirname(dir)) {
     for (const [file, pick] of [
       ['pyproject.toml', (t: Record<string, unknown>) => (t['tool'] as { dg?: { project?: unknown } } | undefined)?.dg?.project],
       ['dg.toml', (t: Record<string, unknown>) => t['project']],
     ] as const) {
       const text = readText(join(dir, file));
       if (text === null) continue;
-      let project: unknown;
+      let table: unknown;
       try {
-        project = pick(parseToml(text) as Record<string, unknown>);
+        table = pick(parseToml(text) as Record<string, unknown>);
       } catch (error) {
         complain('error', `${join(dir, file)} is not valid TOML: ${(error as Error).message}`, 'invalid-config');
         return null;
       }
-      if (!project || typeof project !== 'object') continue;
-      const { root_module: rootModule, defs_module: defsModule } = project as { root_module?: unknown; defs_module?: unknown };
-      if (typeof defsModule === 'string') return defsModule;
-      if (typeof rootModule === 'string') return `${rootModule}.defs`;
+      const project = dgProjectSchema.safeParse(table);
+      if (!project.success) continue;
+      if (project.data.defs_module) return project.data.defs_module;
+      if (project.data.root_module) return `${project.data.root_module}.defs`;
     }
     if (dirname(dir) === dir) return null;
   }
+  return null;
 }
 
-interface ComponentDoc {
-  type?: unknown;
-  attributes?: Record<string, unknown>;
-}
+const componentDocSchema = z.object({ type: z.string(), attributes: z.record(z.unknown()).optional() }).passthrough();
+
+/** Declarative assets of executable components (`FunctionComponent`, `PythonScriptComponent`, ...). */
+const declaredAssetSchema = z
+  .object({
+    key: z.string(),
+    deps: z.array(z.string()).optional(),
+    group_name: z.string().optional(),
+    description: z.string().optional(),
+    code_version: z.string().optional(),
+    owners: z.array(z.string()).optional(),
+    kinds: z.array(z.string()).optional(),
+  })
+  .passthrough();
+
+const dbtComponentSchema = z
+  .object({
+    project: z.union([z.string(), z.object({ project_dir: z.string() }).passthrough()]),
+    select: z.string().optional(),
+    exclude: z.string().optional(),
+    translation: z.unknown().optional(),
+  })
+  .passthrough();
 
 /** Components declared in YAML. Declarative assets and dbt projects are read; other types are reported. */
 function loadYamlComponents(file: string, interp: Interpreter): Value[] {
   const text = interp.host.readText(file);
   if (text === null) return [];
   const out: Value[] = [];
-  const docs = parseAllDocuments(text);
-  for (const doc of docs) {
+  for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) {
-      interp.report('error', file, 1, `invalid YAML: ${doc.errors[0]?.message ?? ''}`, 'invalid-config');
+      interp.report('error', file, doc.errors[0]?.linePos?.[0]?.line ?? 1, `invalid YAML: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`, 'invalid-config');
       continue;
     }
-    const body = doc.toJS() as ComponentDoc | null;
-    if (!body || typeof body !== 'object') continue;
-    const type = typeof body.type === 'string' ? body.type : '';
-    const attributes = body.attributes && typeof body.attributes === 'object' ? body.attributes : {};
-    const shortType = type.split('.').pop() ?? '';
-    if (shortType === 'DbtProjectComponent') {
-      const project = attributes['project'];
-      const dir =
-        typeof project === 'string'
-          ? project
-          : project && typeof project === 'object' && typeof (project as { project_dir?: unknown }).project_dir === 'string'
-            ? ((project as { project_dir: string }).project_dir)
-            : null;
-      if (!dir) {
+    const data = yamlData(doc);
+    if (!data.ok) {
+      interp.report('error', file, 1, `invalid YAML: ${data.message.split('\n')[0]}`, 'invalid-config');
+      continue;
+    }
+    if (data.value === null || data.value === undefined) continue;
+    const parsed = componentDocSchema.safeParse(data.value);
+    if (!parsed.success) {
+      interp.report('warning', file, 1, `not a component definition: ${parsed.error.issues[0]?.message ?? ''}`, 'invalid-config');
+      continue;
+    }
+    const { type, attributes = {} } = parsed.data;
+    if (type.split('.').pop() === 'DbtProjectComponent') {
+      const dbt = dbtComponentSchema.safeParse(attributes);
+      if (!dbt.success) {
         interp.report('warning', file, 1, 'the dbt project of DbtProjectComponent cannot be read statically', 'unresolved-argument');
         continue;
       }
-      if (attributes['translation']) {
+      if (dbt.data.translation) {
         interp.report('info', file, 1, 'translation templates of DbtProjectComponent are not applied statically; keys may differ', 'custom-translator');
       }
+      const dir = typeof dbt.data.project === 'string' ? dbt.data.project : dbt.data.project.project_dir;
       const specs = dbtSpecsForProject(
         { projectDir: join(dirname(file), dir), manifestPath: null },
-        {
-          select: typeof attributes['select'] === 'string' ? attributes['select'] : 'fqn:*',
-          exclude: typeof attributes['exclude'] === 'string' ? attributes['exclude'] : null,
-          keyPrefix: [],
-          sourceKeyPrefix: [],
-        },
+        { select: dbt.data.select ?? 'fqn:*', exclude: dbt.data.exclude ?? null, keyPrefix: [], sourceKeyPrefix: [] },
         { file, line: 1, opName: basename(dirname(file)), partitions: null, backfillPolicy: null },
         interp,
       );
@@ -460,24 +501,24 @@ function loadYamlComponents(file: string, interp: Interpreter): Value[] {
     if (Array.isArray(assets)) {
       const specs: SpecValue[] = [];
       for (const entry of assets) {
-        if (!entry || typeof entry !== 'object' || typeof (entry as { key?: unknown }).key !== 'string') {
+        const asset = declaredAssetSchema.safeParse(entry);
+        if (!asset.success) {
           interp.report('warning', file, 1, 'an asset of this component has no literal key', 'unresolved-key');
           continue;
         }
-        const e = entry as Record<string, unknown>;
-        const key = userStringKey(e['key'] as string);
-        const deps = (Array.isArray(e['deps']) ? e['deps'] : []).filter((d): d is string => typeof d === 'string');
+        // Component YAML keys are user strings: split on `/` (§1.11).
+        const key = userStringKey(asset.data.key);
         specs.push({
           key,
-          deps: deps.map((d) => ({ key: userStringKey(d), mapping: null, carriesData: false })),
-          group: typeof e['group_name'] === 'string' ? e['group_name'] : null,
+          deps: (asset.data.deps ?? []).map((d) => ({ key: userStringKey(d), mapping: null, carriesData: false })),
+          group: asset.data.group_name ?? null,
           partitions: null,
-          codeVersion: typeof e['code_version'] === 'string' ? e['code_version'] : null,
+          codeVersion: asset.data.code_version ?? null,
           backfillPolicy: null,
-          description: typeof e['description'] === 'string' ? e['description'] : null,
-          owners: asStringList(undefined) ?? (Array.isArray(e['owners']) ? (e['owners'] as unknown[]).filter((o): o is string => typeof o === 'string') : []),
+          description: asset.data.description ?? null,
+          owners: asset.data.owners ?? [],
           tags: {},
-          kinds: Array.isArray(e['kinds']) ? (e['kinds'] as unknown[]).filter((o): o is string => typeof o === 'string') : [],
+          kinds: asset.data.kinds ?? [],
           automationCondition: null,
           metadata: {},
           kind: 'asset',
@@ -491,7 +532,7 @@ function loadYamlComponents(file: string, interp: Interpreter): Value[] {
       out.push({ k: 'assets', def: { specs, isSourceLike: false } });
       continue;
     }
-    interp.report('info', file, 1, `component type ${type || '(none)'} is not read statically; its assets are not shown`, 'unsupported-component');
+    interp.report('info', file, 1, `component type ${type} is not read statically; its assets are not shown`, 'unsupported-component');
   }
   return out;
 }

@@ -76,8 +76,13 @@ export function asStringRecord(v: Value | undefined): Record<string, string> | n
   return out;
 }
 
-/** Literal data for metadata: what can be read is kept, the rest is described. */
-export function toLiteral(v: Value): unknown {
+/**
+ * Literal data for metadata and fingerprints: what can be read is kept, the rest is described.
+ * Values that stand for Dagster objects with parameters (backfill policies) keep them, so two
+ * different ones never read the same.
+ */
+export function toLiteral(v: Value, depth = 0): unknown {
+  if (depth > 32) return '<nested too deep>';
   switch (v.k) {
     case 'str':
     case 'num':
@@ -86,12 +91,16 @@ export function toLiteral(v: Value): unknown {
     case 'none':
       return null;
     case 'list':
-      return v.items.map(toLiteral);
+      return v.items.map((item) => toLiteral(item, depth + 1));
     case 'dict': {
       const out: Record<string, unknown> = {};
-      for (const [k, val] of v.entries) if (k.k === 'str') out[k.v] = toLiteral(val);
+      for (const [k, val] of v.entries) if (k.k === 'str') out[k.v] = toLiteral(val, depth + 1);
       return out;
     }
+    case 'backfill':
+      return { backfillPolicy: v.policy };
+    case 'automation':
+      return { automationCondition: v.text };
     case 'key':
       return v.path;
     case 'path':
