@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { CompFor, DictEntry, Expr, FunctionDef, Kwarg, ModuleIR, Param, Stmt, SyntaxProblem, Target } from './ir';
 
@@ -33,8 +33,11 @@ const computeDecorators = new Set([
 
 const maxSyntaxProblems = 5;
 
+/** One-shot hashing (Node ≥ 20.12) is much cheaper per call than a Hash object; older hosts fall back. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function hashText(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return oneShotHash ? oneShotHash('sha1', text, 'hex') : crypto.createHash('sha1').update(text).digest('hex');
 }
 
 function line(node: Node): number {
@@ -43,6 +46,7 @@ function line(node: Node): number {
 
 /** Converts a parsed module to IR. `source` is the text the tree was parsed from. */
 export function extractModule(tree: Tree, source: string): ModuleIR {
+  exprDepth = 0;
   const root = tree.rootNode;
   const syntaxErrors: SyntaxProblem[] = root.hasError ? collectSyntaxProblems(root) : [];
   return { hash: hashText(source), statements: convertBlock(root), syntaxErrors };
@@ -121,7 +125,7 @@ function convertStatement(node: Node, out: Stmt[]): void {
       return;
     }
     case 'expression_statement': {
-      const inner = node.namedChildren[0];
+      const inner = node.firstNamedChild;
       if (!inner) return;
       if (inner.type === 'assignment') {
         convertAssignment(inner, out);
@@ -142,7 +146,7 @@ function convertStatement(node: Node, out: Stmt[]): void {
       const definition = node.childForFieldName('definition');
       const decorators = node.namedChildren
         .filter((c): c is Node => c?.type === 'decorator')
-        .map((d) => convertExpr(d.namedChildren[0] as Node));
+        .map((d) => convertExpr(d.firstNamedChild as Node));
       if (definition?.type === 'function_definition') {
         out.push(convertFunction(definition, node, decorators));
       } else if (definition?.type === 'class_definition') {
@@ -180,7 +184,7 @@ function convertStatement(node: Node, out: Stmt[]): void {
       return;
     }
     case 'return_statement': {
-      const value = node.namedChildren[0];
+      const value = node.firstNamedChild;
       out.push({ t: 'return', value: value ? convertExpr(value) : null, line: line(node) });
       return;
     }
@@ -254,7 +258,7 @@ function convertTarget(node: Node): Target {
     case 'list':
       return { t: 'tuple', items: node.namedChildren.filter((c): c is Node => c !== null).map(convertTarget) };
     case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
+      const inner = node.firstNamedChild;
       return inner ? convertTarget(inner) : { t: 'other', text: node.text };
     }
     default:
@@ -299,9 +303,9 @@ function convertFunction(node: Node, outer: Node, decorators: Expr[]): FunctionD
 }
 
 function docstringOf(body: Node): string | null {
-  const first = body.namedChildren[0];
+  const first = body.firstNamedChild;
   if (first?.type !== 'expression_statement') return null;
-  const str = first.namedChildren[0];
+  const str = first.firstNamedChild;
   if (str?.type !== 'string') return null;
   const value = convertExpr(str);
   return value.t === 'str' ? value.v : null;
@@ -326,7 +330,7 @@ function convertParams(node: Node | null): Param[] {
           const isKw = splat.type === 'dictionary_splat_pattern';
           if (!isKw) keywordOnly = true;
           params.push({
-            name: splat.namedChildren[0]?.text ?? '',
+            name: splat.firstNamedChild?.text ?? '',
             kind: isKw ? 'var_keyword' : 'var_positional',
             annotation: type ? convertExpr(type) : null,
             default: null,
@@ -350,10 +354,10 @@ function convertParams(node: Node | null): Param[] {
       }
       case 'list_splat_pattern':
         keywordOnly = true;
-        params.push({ name: child.namedChildren[0]?.text ?? '', kind: 'var_positional', annotation: null, default: null });
+        params.push({ name: child.firstNamedChild?.text ?? '', kind: 'var_positional', annotation: null, default: null });
         break;
       case 'dictionary_splat_pattern':
-        params.push({ name: child.namedChildren[0]?.text ?? '', kind: 'var_keyword', annotation: null, default: null });
+        params.push({ name: child.firstNamedChild?.text ?? '', kind: 'var_keyword', annotation: null, default: null });
         break;
       case 'keyword_separator':
         keywordOnly = true;
@@ -378,12 +382,12 @@ let exprDepth = 0;
 
 export function convertExpr(node: Node): Expr {
   if (exprDepth >= maxExprDepth) return unknown(node);
+  // No try/finally on this hot path: extractModule resets the counter, so a throw mid-file
+  // cannot leave it wrong for the next file.
   exprDepth++;
-  try {
-    return convertExprAt(node);
-  } finally {
-    exprDepth--;
-  }
+  const expr = convertExprAt(node);
+  exprDepth--;
+  return expr;
 }
 
 function convertExprAt(node: Node): Expr {
@@ -413,7 +417,7 @@ function convertExprAt(node: Node): Expr {
             const value = arg.childForFieldName('value');
             if (name && value) kwargs.push({ name: name.text, value: convertExpr(value) });
           } else if (arg.type === 'dictionary_splat') {
-            const inner = arg.namedChildren[0];
+            const inner = arg.firstNamedChild;
             if (inner) kwargs.push({ name: null, value: convertExpr(inner) });
           } else {
             args.push(convertExpr(arg));
@@ -464,7 +468,7 @@ function convertExprAt(node: Node): Expr {
       };
     case 'list_splat':
     case 'dictionary_splat': {
-      const inner = node.namedChildren[0];
+      const inner = node.firstNamedChild;
       return inner ? { t: 'starred', value: convertExpr(inner), line: ln } : unknown(node);
     }
     case 'dictionary': {
@@ -476,7 +480,7 @@ function convertExprAt(node: Node): Expr {
           const value = child.childForFieldName('value');
           if (key && value) entries.push({ key: convertExpr(key), value: convertExpr(value) });
         } else if (child.type === 'dictionary_splat') {
-          const inner = child.namedChildren[0];
+          const inner = child.firstNamedChild;
           if (inner) entries.push({ key: null, value: convertExpr(inner) });
         }
       }
@@ -532,7 +536,7 @@ function convertExprAt(node: Node): Expr {
       };
     }
     case 'type': {
-      const inner = node.namedChildren[0];
+      const inner = node.firstNamedChild;
       return inner ? convertExpr(inner) : unknown(node);
     }
     case 'unary_operator': {
@@ -561,7 +565,7 @@ function convertComprehension(node: Node): Expr {
       if (!left || !right) return unknown(node);
       fors.push({ target: convertTarget(left), iter: convertExpr(right), ifs: [] });
     } else if (child.type === 'if_clause') {
-      const cond = child.namedChildren[0];
+      const cond = child.firstNamedChild;
       const last = fors[fors.length - 1];
       if (cond && last) last.ifs.push(convertExpr(cond));
     }
