@@ -56,6 +56,40 @@ const contexts = [
   }),
 ];
 
+// Browser side: the layout worker is bundled first, in memory, and inlined into the webview bundle
+// as text; the webview starts it from a blob URL (CSP `worker-src blob:`), so no extra file has to
+// be served from the extension.
+const browserOptions = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: production ? false : 'inline',
+  minify: production,
+  logLevel: 'warning',
+};
+const workerEntry = 'webview/src/layout/layoutWorker.ts';
+const inlineWorker = {
+  name: 'inline-layout-worker',
+  setup(build) {
+    build.onResolve({ filter: /^inline:layout-worker$/ }, () => ({ path: 'layout-worker', namespace: 'inline-worker' }));
+    build.onLoad({ filter: /.*/, namespace: 'inline-worker' }, async () => {
+      const result = await esbuild.build({ ...browserOptions, entryPoints: [workerEntry], write: false, sourcemap: false });
+      return { contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`, loader: 'js', watchFiles: [workerEntry] };
+    });
+  },
+};
+if (existsSync('webview/src/main.ts')) {
+  contexts.push(
+    await esbuild.context({
+      ...browserOptions,
+      entryPoints: { webview: 'webview/src/main.ts' },
+      outdir: 'dist',
+      plugins: [inlineWorker, problemMatcher],
+    }),
+  );
+}
+
 // The parser runtime and the Python grammar are WASM files loaded by path at run time.
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join('dist', 'tree-sitter.wasm'));

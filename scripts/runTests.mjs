@@ -1,10 +1,11 @@
 // Runs one suite with Node's own test runner. Node 20's `--test` takes no globs, so the files are
-// listed here. Usage: node scripts/runTests.mjs unit [filter-substring]
+// listed here. Usage: node scripts/runTests.mjs unit|webview|e2e [filter-substring]
+// unit: src/core and the CLI; webview: the built webview in real Chromium; e2e: a real VS Code.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const suites = { unit: 'test/unit' };
+const suites = { unit: 'test/unit', webview: 'test/webview', e2e: 'test/e2e' };
 const [suite = 'unit', filter = ''] = process.argv.slice(2);
 const dir = suites[suite];
 if (!dir) {

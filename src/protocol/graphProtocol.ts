@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { assetGraphSchema } from '../core/model/graph';
+
+/**
+ * Messages between the extension host and the lineage graph webview. These zod schemas are the
+ * single source of truth: both sides validate what they receive with `safeParse`, log and drop
+ * what does not match, and end every handler switch with a `never` check.
+ *
+ * Asset keys travel as their user string (`a/b`, with `\/` for a slash inside a component), the
+ * form Dagster's CLI and UI use, so context-menu arguments and messages agree.
+ */
+
+/** What the webview persists with `setState` (view state only, never graph data). */
+export const graphViewStateSchema = z.object({
+  version: z.literal(1),
+  /** The asset in focus, or null for the full graph. */
+  focus: z.string().nullable(),
+  upstreamDepth: z.number().int().min(0).max(50),
+  downstreamDepth: z.number().int().min(0).max(50),
+  collapsedGroups: z.array(z.string()),
+  selected: z.string().nullable(),
+  search: z.string(),
+  /** d3-zoom transform. */
+  zoom: z.object({ x: z.number(), y: z.number(), k: z.number().positive() }).nullable(),
+});
+export type GraphViewState = z.infer<typeof graphViewStateSchema>;
+
+export const defaultViewState: GraphViewState = {
+  version: 1,
+  focus: null,
+  upstreamDepth: 2,
+  downstreamDepth: 2,
+  collapsedGroups: [],
+  selected: null,
+  search: '',
+  zoom: null,
+};
+
+const requestId = z.number().int().nonnegative();
+const assetKey = z.string().min(1);
+
+/** Host → webview. */
+export const toWebviewSchema = z.discriminatedUnion('type', [
+  /** The whole graph (after every scan). The webview keeps its view state and re-lays out. */
+  z.object({ type: z.literal('graph/set'), graph: assetGraphSchema, workspaceName: z.string() }),
+  /** Follow the active editor: select (and reveal) this asset without changing the focus. */
+  z.object({ type: z.literal('view/select'), key: assetKey.nullable() }),
+  /** Focus on an asset with the given depths (commands "Show Lineage for Current Asset", "Show Upstream"...). */
+  z.object({
+    type: z.literal('view/focus'),
+    key: assetKey,
+    upstreamDepth: z.number().int().min(0).max(50).optional(),
+    downstreamDepth: z.number().int().min(0).max(50).optional(),
+  }),
+  z.object({ type: z.literal('view/showAll') }),
+  /** Ask the webview for the current view as SVG text or a PNG data URL; answered by `export/result`. */
+  z.object({ type: z.literal('export/request'), requestId, format: z.enum(['svg', 'png']) }),
+  /** The scan is running or failed; the webview shows it without dropping the last graph. */
+  z.object({ type: z.literal('status'), state: z.enum(['scanning', 'ready', 'error']), message: z.string().optional() }),
+]);
+export type ToWebview = z.infer<typeof toWebviewSchema>;
+
+/** Webview → host. */
+export const toHostSchema = z.discriminatedUnion('type', [
+  /** Sent once the script runs; the host queues messages until then. */
+  z.object({ type: z.literal('ready') }),
+  /** Click (or Enter) on a node: open its definition. */
+  z.object({ type: z.literal('node/open'), key: assetKey }),
+  /** Selection changed in the graph (the host may reveal it in the tree). */
+  z.object({ type: z.literal('node/selected'), key: assetKey.nullable() }),
+  z.object({
+    type: z.literal('export/result'),
+    requestId,
+    format: z.enum(['svg', 'png']),
+    /** SVG text, or a `data:image/png;base64,` URL. */
+    data: z.string(),
+  }),
+  z.object({ type: z.literal('export/failed'), requestId, message: z.string() }),
+  /** Errors and warnings inside the webview, for the extension's log. */
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+]);
+export type ToHost = z.infer<typeof toHostSchema>;
+
+/** `data-vscode-context` of a node, and so the argument of the `webview/context` menu commands. */
+export const nodeContextSchema = z.object({
+  webviewSection: z.literal('asset'),
+  assetKey,
+  preventDefaultContextMenuItems: z.literal(true),
+});
+export type NodeContext = z.infer<typeof nodeContextSchema>;
+
+export const graphViewType = 'assetLineage.graph';
