@@ -50,6 +50,7 @@ const contexts = [
       cli: 'src/cli/main.ts',
       parseWorker: 'src/core/scan/parseWorker.ts',
       ...(existsSync('bench/scanBench.ts') ? { scanBench: 'bench/scanBench.ts' } : {}),
+      ...(existsSync('bench/layoutBench.ts') ? { layoutBench: 'bench/layoutBench.ts' } : {}),
     },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },

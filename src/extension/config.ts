@@ -29,3 +29,29 @@ export function scanSettings(): { settings: ScanSettings; problems: string[] } {
 export function affectsScan(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(`${section}.scan`);
 }
+
+/** A boolean setting read fresh each time; anything but a boolean (a hand-edited "yes") reads as the default. */
+function flag(key: string, fallback: boolean): boolean {
+  return z.boolean().catch(fallback).parse(vscode.workspace.getConfiguration(section).get(key));
+}
+
+const codeLensKey = 'codeLens.enabled';
+const followEditorKey = 'graph.followActiveEditor';
+
+/** `assetLineage.codeLens.enabled`: counts and "Show in graph" above each asset definition. */
+export function codeLensEnabled(): boolean {
+  return flag(codeLensKey, true);
+}
+
+export function affectsCodeLens(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${section}.${codeLensKey}`);
+}
+
+/** `assetLineage.graph.followActiveEditor`: select the asset under the cursor in the graph. */
+export function followActiveEditor(): boolean {
+  return flag(followEditorKey, true);
+}
+
+export function affectsFollowActiveEditor(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${section}.${followEditorKey}`);
+}

@@ -1,50 +1,72 @@
 import * as vscode from 'vscode';
-import { affectsScan, scanSettings } from './config';
-import { loadCore } from './lazyCore';
+import { AssetLanguageFeatures } from './assetLanguage';
+import { AssetsTreeView } from './assetsTree';
+import { CodeLensController } from './codeLens';
+import { openAsset, registerCommands } from './commands';
+import { DocumentAssets } from './documentAssets';
+import { EditorTracker } from './editorTracker';
+import { GraphPanelManager } from './graphPanel';
+import { createLogger, initLog, showErrorWithLog } from './log';
+import { ScanProblems } from './scanProblems';
+import { WorkspaceScanner } from './workspaceScanner';
+
+let scanner: WorkspaceScanner | undefined;
 
 /**
- * Activation only registers; the core (parser, scanner) loads on first use from its own bundle.
- * The editor views (graph, tree, CodeLens) build on this entry point.
+ * Activation only wires things together: no file is read and the core (parser, scanner) is not
+ * loaded. The first scan starts right after, in the background, and loads the core then.
+ * Nothing here or later runs workspace code, so all of it works in Restricted Mode.
  */
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Asset Lineage', { log: true });
-  context.subscriptions.push(log);
-
-  const scanWorkspace = async (): Promise<void> => {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) {
-      void vscode.window.showInformationMessage('Asset Lineage: open a folder with a Dagster project to scan it.');
-      return;
-    }
-    const { settings, problems } = scanSettings();
-    problems.forEach((p) => log.warn(p));
-    const { scanPaths, formatGraph } = loadCore();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Asset Lineage: scanning' }, async () => {
-      const started = Date.now();
-      try {
-        const graph = await scanPaths(
-          folders.map((f) => f.uri.fsPath),
-          { workers: settings.workers === 0 ? undefined : settings.workers, excludedNames: new Set(settings.excludeFolders) },
-        );
-        log.info(`scanned ${graph.assets.length} assets in ${Date.now() - started} ms`);
-        log.info(formatGraph(graph, 'text'));
-        log.show(true);
-      } catch (error) {
-        log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-        void vscode.window.showErrorMessage('Asset Lineage: the scan failed. See the "Asset Lineage" output for details.', 'Show Log').then((choice) => {
-          if (choice) log.show();
-        });
-      }
+  context.subscriptions.push(initLog());
+  const log = createLogger('main');
+  const started = performance.now();
+  try {
+    const workspace = new WorkspaceScanner();
+    scanner = workspace;
+    const documents = new DocumentAssets(workspace);
+    let tree: AssetsTreeView | undefined;
+    const panels = new GraphPanelManager(context.extensionUri, workspace, {
+      openAsset: async (userKey) => {
+        const asset = workspace.index?.get(userKey);
+        if (asset) await openAsset(asset, panels.editorColumn);
+        else void vscode.window.showWarningMessage(`Asset Lineage: "${userKey}" is not in the graph; rescan the workspace?`);
+      },
+      selectedInGraph: (userKey) => {
+        if (userKey) tree?.reveal(userKey);
+      },
     });
-  };
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand('assetLineage.rescan', scanWorkspace),
-    vscode.commands.registerCommand('assetLineage.showScanSummary', scanWorkspace),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsScan(event)) log.info('scan settings changed; they apply to the next scan');
-    }),
-  );
+    tree = new AssetsTreeView(workspace);
+    const tracker = new EditorTracker(workspace, documents, panels);
+    context.subscriptions.push(
+      workspace,
+      documents,
+      panels,
+      tree,
+      tracker,
+      new CodeLensController(workspace, documents),
+      new AssetLanguageFeatures(workspace, documents),
+      new ScanProblems(workspace),
+      ...registerCommands({ scanner: workspace, panels, tracker }),
+    );
+    log.info(`activated in ${Math.round(performance.now() - started)} ms${vscode.workspace.isTrusted ? '' : ' (Restricted Mode: the graph is read statically, nothing is run)'}`);
+    // After activation returns, so start-up is not charged with loading the core.
+    setTimeout(() => workspace.start(), 0);
+  } catch (error) {
+    log.error('activation failed', error);
+    void showErrorWithLog('the extension failed to start.');
+    throw error;
+  }
 }
 
-export function deactivate(): void {}
+/**
+ * VS Code calls this before disposing `context.subscriptions`: the scanner is closed here so the
+ * returned promise can wait for its sessions' worker threads to end.
+ */
+export function deactivate(): Promise<void> | undefined {
+  const closing = scanner;
+  scanner = undefined;
+  if (!closing) return undefined;
+  closing.dispose();
+  return closing.whenClosed();
+}
