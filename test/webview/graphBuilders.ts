@@ -1,39 +1,12 @@
 // Small builders for graphs the example project does not have: a large generated one and one
 // whose every string is hostile.
-import type { AssetDep, AssetGraph, AssetNode } from '../../src/core/model/graph';
-import type { PartitionMapping } from '../../src/core/model/partitionMappings';
+import type { AssetGraph, AssetNode } from '../../src/core/model/graph';
+import { assetNode, type AssetNodeFields } from '../builders/assetNode';
 
-export interface DepSpec {
-  key: string[];
-  partitionMapping?: PartitionMapping | null;
-}
+export type { DepSpec } from '../builders/assetNode';
 
-export function asset(key: string[], options: Partial<Omit<AssetNode, 'deps'>> & { deps?: (string[] | DepSpec)[] } = {}): AssetNode {
-  const deps: AssetDep[] = (options.deps ?? []).map((d) => {
-    const spec: DepSpec = Array.isArray(d) ? { key: d } : d;
-    return { key: spec.key, partitionMapping: spec.partitionMapping ?? null, carriesData: false, resolution: 'exact' };
-  });
-  return {
-    file: 'defs.py',
-    line: 1,
-    kind: 'asset',
-    group: 'default',
-    codeLocation: 'loc',
-    partitions: null,
-    codeVersion: null,
-    backfillPolicy: null,
-    description: null,
-    owners: [],
-    tags: {},
-    kinds: [],
-    automationCondition: null,
-    opName: null,
-    sourceHash: null,
-    metadata: {},
-    ...options,
-    key,
-    deps,
-  };
+export function asset(key: string[], options: AssetNodeFields = {}): AssetNode {
+  return assetNode(key, { file: 'defs.py', codeLocation: 'loc', ...options });
 }
 
 export function graphOf(assets: AssetNode[]): AssetGraph {

@@ -4,6 +4,7 @@ import { KeyMap, keyFromId, keyId, keyToDbString, keyToPythonIdentifier, keyToUs
 import { assetGraphSchema, findCycles, type AssetGraph, type AssetNode } from '../../../src/core/model/graph';
 import { inferPartitionMapping } from '../../../src/core/model/partitionMappings';
 import type { PartitionsDefinition } from '../../../src/core/model/partitions';
+import { assetNode } from '../../builders/assetNode';
 
 describe('asset keys', () => {
   test('user strings split on / and honour \\/ escapes', () => {
@@ -89,26 +90,7 @@ describe('default partition mapping (§4.2)', () => {
 });
 
 function node(key: string[], deps: string[][]): AssetNode {
-  return {
-    key,
-    file: 'f.py',
-    line: 1,
-    kind: 'asset',
-    group: 'default',
-    codeLocation: 'loc',
-    deps: deps.map((d) => ({ key: d, partitionMapping: null, carriesData: false, resolution: 'exact' })),
-    partitions: null,
-    codeVersion: null,
-    backfillPolicy: null,
-    description: null,
-    owners: [],
-    tags: {},
-    kinds: [],
-    automationCondition: null,
-    opName: null,
-    sourceHash: null,
-    metadata: {},
-  };
+  return assetNode(key, { file: 'f.py', codeLocation: 'loc', deps });
 }
 
 describe('graph', () => {

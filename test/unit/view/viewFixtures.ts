@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssetGraph, AssetNode } from '../../../src/core/model/graph';
 import type { FolderGraph } from '../../../src/core/view/workspaceIndex';
+import { assetNode, type AssetNodeFields } from '../../builders/assetNode';
 
 /** The reviewed scan of the example project (test/golden), as the extension would hold it. */
 export function harborFolder(root = '/ws/harbor'): FolderGraph {
@@ -10,29 +11,8 @@ export function harborFolder(root = '/ws/harbor'): FolderGraph {
 }
 
 /** A node with defaults, for small graphs written in the test. */
-export function node(key: string[], fields: Omit<Partial<AssetNode>, 'deps'> & { deps?: string[][] } = {}): AssetNode {
-  const { deps = [], ...rest } = fields;
-  return {
-    key,
-    file: 'pkg/assets.py',
-    line: 1,
-    kind: 'asset',
-    group: 'default',
-    codeLocation: 'pkg',
-    partitions: null,
-    codeVersion: null,
-    backfillPolicy: null,
-    description: null,
-    owners: [],
-    tags: {},
-    kinds: [],
-    automationCondition: null,
-    opName: null,
-    sourceHash: null,
-    metadata: {},
-    ...rest,
-    deps: deps.map((k) => ({ key: k, partitionMapping: null, carriesData: false, resolution: 'exact' as const })),
-  };
+export function node(key: string[], fields: Omit<AssetNodeFields, 'deps'> & { deps?: string[][] } = {}): AssetNode {
+  return assetNode(key, { file: 'pkg/assets.py', codeLocation: 'pkg', ...fields });
 }
 
 export function folder(root: string, assets: AssetNode[], extra: Partial<AssetGraph> = {}): FolderGraph {
