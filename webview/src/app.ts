@@ -68,6 +68,9 @@ export class LineageApp {
   private scan: { state: 'scanning' | 'ready' | 'error'; message?: string | undefined } = { state: 'ready' };
   /** The graph and layout on screen (a newer one may be in the worker). */
   private shown: { view: VisibleGraph; layout: LayoutResult; signature: string } | null = null;
+  private cullFrame = 0;
+  /** The graph window's size, read after a render or a resize, not on every pan frame. */
+  private viewSize = { width: 0, height: 0 };
   private generation = 0;
   private viewportIntent: ViewportIntent = { type: 'keep' };
   private focusAfterRender: string | null = null;
@@ -120,6 +123,15 @@ export class LineageApp {
       this.persist();
     });
     this.minimap = new Minimap(stage, this.zoom);
+    // Culling follows the view: throttled to one pass per frame while panning, exact at the end.
+    this.zoom.onChange(() => {
+      if (this.cullFrame !== 0) return;
+      this.cullFrame = requestAnimationFrame(() => {
+        this.cullFrame = 0;
+        this.cull();
+      });
+    });
+    this.zoom.onEnd(() => this.cull());
     this.measure = createTextMeasurer(this.renderer.svg);
 
     this.toolbar.setSearch(this.state.search);
@@ -132,7 +144,11 @@ export class LineageApp {
     const themeObserver = new MutationObserver(() => this.minimap.themeChanged());
     themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.disposers.push(() => themeObserver.disconnect());
-    const resizeObserver = new ResizeObserver(() => this.updateMinimap());
+    const resizeObserver = new ResizeObserver(() => {
+      this.viewSize = this.zoom.size;
+      this.updateMinimap();
+      this.cull();
+    });
     resizeObserver.observe(stage);
     this.disposers.push(() => resizeObserver.disconnect());
 
@@ -531,6 +547,8 @@ export class LineageApp {
 
   private afterRender(): void {
     this.applyViewport();
+    this.viewSize = this.zoom.size;
+    this.cull();
     this.applyHighlight();
     if (this.focusAfterRender !== null) {
       const id = this.focusAfterRender;
@@ -604,6 +622,17 @@ export class LineageApp {
     }
     this.toolbar.setSearchCount(countText);
     this.renderer.applyHighlight({ selectedId: nodeFor(this.state.selected), focusId: nodeFor(this.state.focus), matchIds });
+  }
+
+  /** Hides what is far outside the window on a large drawing (see GraphRenderer.cull). */
+  private cull(): void {
+    if (!this.shown) return;
+    const { width, height } = this.viewSize;
+    if (width === 0 || height === 0) return this.renderer.cull(null);
+    const { x, y, k } = this.zoom.state;
+    const w = width / k;
+    const h = height / k;
+    this.renderer.cull({ x: -x / k - w / 2, y: -y / k - h / 2, width: 2 * w, height: 2 * h });
   }
 
   private updateMinimap(): void {

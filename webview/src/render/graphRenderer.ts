@@ -42,6 +42,9 @@ interface EdgeDatum {
   points: Point[];
 }
 
+/** Above this many drawn nodes, nodes and edges far outside the window are hidden (`culled`). */
+export const cullThreshold = 1500;
+
 export const arrowId = 'lineage-arrow';
 export const arrowHighlightId = 'lineage-arrow-hi';
 
@@ -77,6 +80,8 @@ export class GraphRenderer {
   private tabStop: string | null = null;
   private highlightedEdges: SVGGElement[] = [];
   private bounds: Box = { x: 0, y: 0, width: 0, height: 0 };
+  private edgeBoxes = new Map<string, Box>();
+  private culled = new Set<Element>();
 
   constructor(
     parent: HTMLElement,
@@ -110,8 +115,47 @@ export class GraphRenderer {
     return this.boxes;
   }
 
+  /** The node's element, drawn even when it was culled (it is about to be focused or revealed). */
   nodeElement(id: string): SVGGElement | undefined {
-    return this.elements.get(id);
+    const element = this.elements.get(id);
+    if (element && this.culled.delete(element)) element.classList.remove('culled');
+    return element;
+  }
+
+  /**
+   * Viewport culling: on a large drawing, hides (`display: none`, the elements stay in the DOM)
+   * the nodes and edges whose boxes miss `view` (graph coordinates, margin included). Only
+   * elements whose state changes are touched. `null` or a small drawing shows everything.
+   */
+  cull(view: Box | null): void {
+    const show = (element: Element): void => {
+      if (this.culled.delete(element)) element.classList.remove('culled');
+    };
+    const hide = (element: Element): void => {
+      if (!this.culled.has(element)) {
+        this.culled.add(element);
+        element.classList.add('culled');
+      }
+    };
+    if (view === null || this.elements.size <= cullThreshold) {
+      for (const element of this.culled) element.classList.remove('culled');
+      this.culled.clear();
+      return;
+    }
+    const right = view.x + view.width;
+    const bottom = view.y + view.height;
+    const inView = (b: Box): boolean => b.x <= right && b.x + b.width >= view.x && b.y <= bottom && b.y + b.height >= view.y;
+    const active = document.activeElement;
+    for (const [id, element] of this.elements) {
+      const box = this.boxes.get(id);
+      if (!box || inView(box) || id === this.tabStop || element === active) show(element);
+      else hide(element);
+    }
+    for (const [id, element] of this.edgeElements) {
+      const box = this.edgeBoxes.get(id);
+      if (!box || inView(box) || this.highlightedEdges.includes(element)) show(element);
+      else hide(element);
+    }
   }
 
   groupElement(name: string): SVGGElement | null {
@@ -168,6 +212,21 @@ export class GraphRenderer {
       if (points && points.length >= 2) edges.push({ edge, points });
     }
     this.edgeElements = new Map();
+    this.edgeBoxes = new Map();
+    for (const d of edges) {
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      for (const p of d.points) {
+        x0 = Math.min(x0, p.x);
+        y0 = Math.min(y0, p.y);
+        x1 = Math.max(x1, p.x);
+        y1 = Math.max(y1, p.y);
+      }
+      // Room for the arrow head and the label at the ends.
+      this.edgeBoxes.set(d.edge.id, { x: x0 - 80, y: y0 - 20, width: x1 - x0 + 160, height: y1 - y0 + 40 });
+    }
     const edgeSel = select(this.edgesLayer)
       .selectAll<SVGGElement, EdgeDatum>('g.edge')
       .data(edges, (d) => d.edge.id);
@@ -184,6 +243,9 @@ export class GraphRenderer {
       renderer.edgeElements.set(d.edge.id, this);
     });
     this.highlightedEdges = [];
+    // Elements that left the drawing are no longer tracked; the caller culls again for the new layout.
+    for (const element of this.culled) element.classList.remove('culled');
+    this.culled.clear();
 
     if (this.tabStop === null || !this.elements.has(this.tabStop)) this.setTabStop(graph.nodes[0]?.id ?? null);
     this.svg.setAttribute('aria-label', `Asset lineage graph, ${countLabel(graph.assetCount, 'asset', 'assets')}`);

@@ -35,6 +35,10 @@ export class Minimap {
   private offsetY = 0;
   private palette: Palette | null = null;
   private shown = false;
+  /** The graph window's size, read with the layout (on update/resize), never in the zoom listener. */
+  private viewSize = { width: 0, height: 0 };
+  private pending: ZoomState | null = null;
+  private frame = 0;
 
   constructor(
     parent: HTMLElement,
@@ -43,7 +47,17 @@ export class Minimap {
     this.canvas = html('canvas', { id: 'minimap', className: 'minimap hidden', attrs: { 'aria-hidden': 'true' } });
     parent.appendChild(this.canvas);
     zoom.onChange((state) => {
-      if (this.shown) this.drawViewport(state);
+      if (!this.shown) return;
+      // Coalesced into one draw per frame; no layout or style is read here.
+      this.pending = state;
+      if (this.frame === 0) {
+        this.frame = requestAnimationFrame(() => {
+          this.frame = 0;
+          const next = this.pending;
+          this.pending = null;
+          if (next && this.shown) this.drawViewport(next);
+        });
+      }
     });
     const moveTo = (event: PointerEvent): void => {
       const rect = this.canvas.getBoundingClientRect();
@@ -88,6 +102,7 @@ export class Minimap {
   private redraw(): void {
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
+    this.viewSize = this.zoom.size;
     if (width === 0 || height === 0) return;
     const ratio = window.devicePixelRatio || 1;
     for (const canvas of [this.canvas, this.nodesImage]) {
@@ -124,7 +139,7 @@ export class Minimap {
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.drawImage(this.nodesImage, 0, 0);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const { width, height } = this.zoom.size;
+    const { width, height } = this.viewSize;
     const view: Box = { x: -state.x / state.k, y: -state.y / state.k, width: width / state.k, height: height / state.k };
     context.strokeStyle = this.palette.viewport;
     context.lineWidth = 1.5;

@@ -24,16 +24,31 @@ export class ZoomController {
   private level: 'near' | 'far' | 'tiny' = 'near';
   private readonly changeListeners: ((t: ZoomState) => void)[] = [];
   private readonly endListeners: ((t: ZoomState) => void)[] = [];
+  /**
+   * An HTML cover shown while a mouse drag pans the graph: the hover hit tests of every
+   * mousemove stop at it instead of walking the whole SVG tree. Shown only once the pointer has
+   * moved (a plain click still reaches the node), hidden when the gesture ends.
+   */
+  private readonly shield: HTMLDivElement;
+  private shielded = false;
 
   constructor(
     private readonly svgElement: SVGSVGElement,
     private readonly viewport: SVGGElement,
   ) {
     this.root = select(svgElement);
+    this.shield = document.createElement('div');
+    this.shield.className = 'drag-shield';
+    this.shield.setAttribute('aria-hidden', 'true');
+    document.body.appendChild(this.shield);
     this.behaviour = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.02, 4])
-      .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => this.apply(event.transform))
+      .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        if (!this.shielded && (event.sourceEvent as Event | null)?.type === 'mousemove') this.setShield(true);
+        this.apply(event.transform);
+      })
       .on('end', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        if (this.shielded) this.setShield(false);
         for (const listener of this.endListeners) listener(toState(event.transform));
       });
     this.root.call(this.behaviour);
@@ -137,6 +152,11 @@ export class ZoomController {
   toScreen(p: { x: number; y: number }): { x: number; y: number } {
     const { x, y, k } = this.state;
     return { x: p.x * k + x, y: p.y * k + y };
+  }
+
+  private setShield(on: boolean): void {
+    this.shielded = on;
+    this.shield.classList.toggle('active', on);
   }
 
   private current(): ZoomTransform {
