@@ -1,3 +1,5 @@
+import { PairTable } from './pairTable';
+
 /**
  * Cycle removal and layer assignment over node indices. Works on the distinct node pairs of the
  * graph (parallel edges and self-loops do not affect layers).
@@ -107,25 +109,12 @@ export function assignLayers(n: number, source: Int32Array, target: Int32Array, 
   const back = findBackEdges(n, source, target);
 
   // Turning an edge around can make it a duplicate of an existing one (a 2-cycle): merge them.
-  const pairIndex = new Map<number, number>();
-  const pairSource: number[] = [];
-  const pairTarget: number[] = [];
+  const pairs = new PairTable(n);
   const pairOfEdge = new Int32Array(source.length);
   for (let e = 0; e < source.length; e++) {
-    const a = back[e] ? target[e]! : source[e]!;
-    const b = back[e] ? source[e]! : target[e]!;
-    const key = a * n + b;
-    let p = pairIndex.get(key);
-    if (p === undefined) {
-      p = pairSource.length;
-      pairIndex.set(key, p);
-      pairSource.push(a);
-      pairTarget.push(b);
-    }
-    pairOfEdge[e] = p;
+    pairOfEdge[e] = back[e] ? pairs.intern(target[e]!, source[e]!) : pairs.intern(source[e]!, target[e]!);
   }
-  const ps = Int32Array.from(pairSource);
-  const pt = Int32Array.from(pairTarget);
+  const { source: ps, target: pt } = pairs.arrays();
   const down = buildAdjacency(n, ps, pt);
   const up = buildAdjacency(n, pt, ps);
   const indegree = new Int32Array(n);

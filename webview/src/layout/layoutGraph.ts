@@ -8,6 +8,7 @@
  * Nodes without any edge and without a group are packed in rows under the drawing instead of
  * lengthening its first layer.
  */
+import { PairTable } from './pairTable';
 import { canonicalize, canonicalKey, type CanonicalGraph } from './canonicalGraph';
 import { buildLayeredGraph, DUMMY, REAL } from './layeredGraph';
 import { assignLayers } from './layering';
@@ -31,28 +32,19 @@ function layoutCanonical(graph: CanonicalGraph): LayoutResult {
   const edgeCount = graph.edgeIds.length;
 
   // Distinct node pairs: parallel edges share one route, self-loops get their own.
-  const pairOf = new Map<number, number>();
-  const pairSource: number[] = [];
-  const pairTarget: number[] = [];
+  const pairs = new PairTable(n);
   const inputPairOfEdge = new Int32Array(edgeCount).fill(-1);
   const linked = new Uint8Array(n);
   for (let e = 0; e < edgeCount; e++) {
     const s = graph.edgeSource[e]!;
     const t = graph.edgeTarget[e]!;
     if (s === t) continue;
-    const key = s * n + t;
-    let q = pairOf.get(key);
-    if (q === undefined) {
-      q = pairSource.length;
-      pairOf.set(key, q);
-      pairSource.push(s);
-      pairTarget.push(t);
-    }
-    inputPairOfEdge[e] = q;
+    inputPairOfEdge[e] = pairs.intern(s, t);
     linked[s] = 1;
     linked[t] = 1;
   }
-  const layering = assignLayers(n, Int32Array.from(pairSource), Int32Array.from(pairTarget), linked);
+  const distinct = pairs.arrays();
+  const layering = assignLayers(n, distinct.source, distinct.target, linked);
   const { layer } = layering;
 
   const groupCount = graph.groupNames.length;
