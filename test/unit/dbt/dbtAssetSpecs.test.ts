@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dbtAssetSpecs, defaultDbtAssetKey } from '../../../src/core/scan/dbt/dbtAssetSpecs';
-import { byName, depKeys, fixtureManifest, inlineManifest, keyStrings } from './dbtTestHelpers';
+import { byName, depKeys, fixtureAssetKeys, fixtureManifest, inlineManifest, keyStrings } from './dbtTestHelpers';
 
 test('the fixture project yields exactly the models, seeds and snapshots Dagster shows', () => {
   const { assets, diagnostics } = dbtAssetSpecs(fixtureManifest(), {});
   assert.deepEqual(diagnostics, []);
-  assert.deepEqual(keyStrings(assets), [
-    'dim_customers_v1',
-    'dim_customers_v2',
-    'finance/revenue',
-    'marts/customer_ltv',
-    'marts/orders',
-    'ml/features',
-    'orders_snapshot',
-    'raw/raw_payments',
-    'staging/stg_customers',
-    'staging/stg_orders',
-    'staging/stg_payments',
-  ]);
+  assert.deepEqual(keyStrings(assets), fixtureAssetKeys);
 });
 
 test('ephemeral models, tests, disabled models and sources are not assets', () => {

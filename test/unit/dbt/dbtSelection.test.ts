@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dbtAssetSpecs, type DbtOptions } from '../../../src/core/scan/dbt/dbtAssetSpecs';
 import { selectDbtUniqueIds } from '../../../src/core/scan/dbt/dbtSelection';
-import { fixtureManifest, keyStrings } from './dbtTestHelpers';
+import { fixtureAssetKeys, fixtureManifest, keyStrings } from './dbtTestHelpers';
 
 /*
  * The fixture graph (sources and tests are not assets):
@@ -15,19 +15,7 @@ function selected(options: DbtOptions): string[] {
   return keyStrings(dbtAssetSpecs(fixtureManifest(), options).assets);
 }
 
-const allAssets = [
-  'dim_customers_v1',
-  'dim_customers_v2',
-  'finance/revenue',
-  'marts/customer_ltv',
-  'marts/orders',
-  'ml/features',
-  'orders_snapshot',
-  'raw/raw_payments',
-  'staging/stg_customers',
-  'staging/stg_orders',
-  'staging/stg_payments',
-];
+const allAssets = [...fixtureAssetKeys];
 
 test('the default selection fqn:* keeps every asset', () => {
   assert.deepEqual(selected({}), allAssets);

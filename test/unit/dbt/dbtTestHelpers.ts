@@ -13,6 +13,21 @@ export function fixtureManifest(): DbtManifest {
   return manifest;
 }
 
+/** Every asset key of the fixture project, as `keyStrings` gives them: the models, seeds and snapshots Dagster shows. */
+export const fixtureAssetKeys: readonly string[] = [
+  'dim_customers_v1',
+  'dim_customers_v2',
+  'finance/revenue',
+  'marts/customer_ltv',
+  'marts/orders',
+  'ml/features',
+  'orders_snapshot',
+  'raw/raw_payments',
+  'staging/stg_customers',
+  'staging/stg_orders',
+  'staging/stg_payments',
+];
+
 /** Keys as `a/b` strings, sorted, so assertions read like the Dagster UI. */
 export function keyStrings(assets: { key: string[] }[]): string[] {
   return assets.map((asset) => asset.key.join('/')).sort();
