@@ -34,9 +34,10 @@ const computeDecorators = new Set([
 const maxSyntaxProblems = 5;
 
 /** One-shot hashing (Node ≥ 20.12) is much cheaper per call than a Hash object; older hosts fall back. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
 
-export function hashText(text: string): string {
+/** sha1 (hex) of text or file bytes: function sources here, whole files in the scanner's cache. */
+export function hashText(text: string | Uint8Array): string {
   return oneShotHash ? oneShotHash('sha1', text, 'hex') : crypto.createHash('sha1').update(text).digest('hex');
 }
 
@@ -44,12 +45,12 @@ function line(node: Node): number {
   return node.startPosition.row + 1;
 }
 
-/** Converts a parsed module to IR. `source` is the text the tree was parsed from. */
-export function extractModule(tree: Tree, source: string): ModuleIR {
+/** Converts a parsed module to IR. */
+export function extractModule(tree: Tree): ModuleIR {
   exprDepth = 0;
   const root = tree.rootNode;
   const syntaxErrors: SyntaxProblem[] = root.hasError ? collectSyntaxProblems(root) : [];
-  return { hash: hashText(source), statements: convertBlock(root), syntaxErrors };
+  return { statements: convertBlock(root), syntaxErrors };
 }
 
 function collectSyntaxProblems(root: Node): SyntaxProblem[] {

@@ -100,8 +100,6 @@ export interface SyntaxProblem {
 }
 
 export interface ModuleIR {
-  /** Content hash of the source the IR was made from. */
-  hash: string;
   statements: Stmt[];
   syntaxErrors: SyntaxProblem[];
 }

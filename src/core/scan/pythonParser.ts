@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
-import { extractModule, hashText } from './extract';
+import { extractModule } from './extract';
 import type { ModuleIR } from './ir';
 
 /**
@@ -42,19 +42,19 @@ export function parseToIR(parser: Parser, source: string): ModuleIR {
   try {
     tree = parser.parse(source);
   } catch (error) {
-    return unreadable(source, error);
+    return unreadable(error);
   }
-  if (!tree) return unreadable(source, new Error('the parser returned no tree'));
+  if (!tree) return unreadable(new Error('the parser returned no tree'));
   try {
-    return extractModule(tree, source);
+    return extractModule(tree);
   } catch (error) {
-    return unreadable(source, error);
+    return unreadable(error);
   } finally {
     tree.delete();
   }
 }
 
-function unreadable(source: string, error: unknown): ModuleIR {
+function unreadable(error: unknown): ModuleIR {
   const reason = error instanceof Error ? error.message : String(error);
-  return { hash: hashText(source), statements: [], syntaxErrors: [{ line: 1, message: `this file could not be read (${reason})` }] };
+  return { statements: [], syntaxErrors: [{ line: 1, message: `this file could not be read (${reason})` }] };
 }

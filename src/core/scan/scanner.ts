@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AssetGraph } from '../model/graph';
 import { applyBodyEdit, bodyOnlyEdit, type BodyEdit } from './bodyEdit';
 import { GraphBuilder } from './buildGraph';
+import { hashText } from './extract';
 import { ImportIndex } from './importClosure';
 import { defaultExcludedDirectories } from './diskFiles';
 import type { ModuleIR } from './ir';
@@ -69,13 +69,32 @@ export class ScanSession {
         this.irCache.delete(path);
         continue;
       }
-      const hash = createHash('sha1').update(buffer).digest('hex');
+      const hash = hashText(buffer);
       if (this.irCache.get(path)?.hash === hash) continue;
       hashes.set(path, hash);
       toParse.push({ path, text: buffer.toString('utf8') });
     }
     const parsed = await this.pool.parse(toParse);
-    for (const [path, ir] of parsed) this.irCache.set(path, { hash: hashes.get(path) ?? ir.hash, ir });
+    for (const [path, ir] of parsed) this.irCache.set(path, { hash: hashes.get(path) as string, ir });
+  }
+
+  /**
+   * Candidates after an update. Only the changed files can gain or lose candidacy, so the prefilter
+   * runs over them alone; the full list is rebuilt (in listing order) only when one of them flips
+   * or files appeared or disappeared.
+   */
+  private refreshCandidates(changed: string[], listingChanged: boolean): Set<string> {
+    let set = new Set(this.candidates);
+    const flipped = changed.some((path) => {
+      const buffer = path.endsWith('.py') ? this.files.readBuffer(path) : null;
+      const isCandidate = this.files.entryFile ? path === this.files.entryFile : buffer !== null && mightDefineAssets(buffer);
+      return isCandidate !== set.has(path);
+    });
+    if (listingChanged || flipped) {
+      this.candidates = this.selectCandidates();
+      set = new Set(this.candidates);
+    }
+    return set;
   }
 
   private selectCandidates(): string[] {
@@ -153,8 +172,8 @@ export class ScanSession {
     for (const path of absolute) {
       if (!this.files.hasFile(path)) this.irCache.delete(path);
     }
-    this.candidates = this.selectCandidates();
-    await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || this.candidates.includes(p))));
+    const candidates = this.refreshCandidates(absolute, listingChanged);
+    await this.ensureParsed(absolute.filter((p) => p.endsWith('.py') && this.files.hasFile(p) && (this.irCache.has(p) || candidates.has(p))));
     timer.lap('parse');
     // Saved without changes (or touched by a tool): nothing to do.
     const unchanged = !listingChanged && this.lastGraph !== null && absolute.every((p) => p.endsWith('.py') && hashes.get(p) !== undefined && this.irCache.get(p)?.hash === hashes.get(p));
