@@ -3,7 +3,7 @@ import { compareKeys, keyId, keyToUserString } from '../model/assetKey';
 import { findCycles, type AssetGraph, type AssetNode, type CodeLocationSummary, type Diagnostic } from '../model/graph';
 import { defaultLocationName, discoverCodeLocations, type CodeLocationSpec } from './codeLocations';
 import { Interpreter, type EvalDiagnostic, type EvalHost, type ModuleLocation, type ModuleState } from './evaluate/interpreter';
-import { walkDefsFolder } from './evaluate/loaders';
+import { collectFromModule, walkDefsFolder } from './evaluate/loaders';
 import type { Value } from './evaluate/values';
 import type { ModuleIR } from './ir';
 import { LocationResolver, type LocatedSpec } from './resolveDeps';
@@ -349,24 +349,11 @@ function locationDefinitions(spec: CodeLocationSpec, interpreter: Interpreter): 
     });
     return [];
   }
-  // No Definitions object: Dagster loads the module's top-level assets as an implicit repository.
-  return collectTopLevel(state);
-}
-
-function collectTopLevel(state: ModuleState): Value[] {
-  const out: Value[] = [];
-  const seen = new Set<object>();
-  const take = (v: Value): void => {
-    if (v.k !== 'assets' || seen.has(v.def)) return;
-    seen.add(v.def);
-    out.push(v);
-  };
-  for (const [name, value] of state.globals) {
-    if (name.startsWith('__')) continue;
-    if (value.k === 'assets') take(value);
-    else if (value.k === 'list' && !value.tuple && value.items.every((i) => i.k === 'assets')) value.items.forEach(take);
-  }
-  return out;
+  // No Definitions object: Dagster loads the module's top-level assets as an implicit repository,
+  // found as its module loaders find them.
+  const items: Value[] = [];
+  collectFromModule(state.globals, false, new Set(), items);
+  return items;
 }
 
 /**
@@ -386,16 +373,10 @@ function implicitLocations(files: WorkspaceFiles, candidates: string[], interpre
     [...m.globals.values()].some((v) => (v.k === 'definitions' && v.file === m.ref.file) || (v.k === 'func' && v.definitions && v.module.file === m.ref.file)),
   );
   if (owners.length === 0) {
+    // One identity set across modules: an asset imported into several modules is loaded once.
     const seen = new Set<object>();
     const items: Value[] = [];
-    for (const m of modules) {
-      for (const v of collectTopLevel(m)) {
-        if (v.k === 'assets' && !seen.has(v.def)) {
-          seen.add(v.def);
-          items.push(v);
-        }
-      }
-    }
+    for (const m of modules) collectFromModule(m.globals, false, seen, items);
     return [
       {
         spec: {
