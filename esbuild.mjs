@@ -57,7 +57,7 @@ const contexts = [
   }),
 ];
 
-// Browser side: the layout worker is bundled first, in memory, and inlined into the webview bundle
+// Browser side: the workers (layout, overview) are bundled first, in memory, and inlined into the webview bundle
 // as text; the webview starts it from a blob URL (CSP `worker-src blob:`), so no extra file has to
 // be served from the extension.
 const browserOptions = {
@@ -69,14 +69,18 @@ const browserOptions = {
   minify: production,
   logLevel: 'warning',
 };
-const workerEntry = 'webview/src/layout/layoutWorker.ts';
+const workerEntries = {
+  'layout-worker': 'webview/src/layout/layoutWorker.ts',
+  'overview-worker': 'webview/src/render/overviewWorker.ts',
+};
 const inlineWorker = {
-  name: 'inline-layout-worker',
+  name: 'inline-workers',
   setup(build) {
-    build.onResolve({ filter: /^inline:layout-worker$/ }, () => ({ path: 'layout-worker', namespace: 'inline-worker' }));
-    build.onLoad({ filter: /.*/, namespace: 'inline-worker' }, async () => {
-      const result = await esbuild.build({ ...browserOptions, entryPoints: [workerEntry], write: false, sourcemap: false });
-      return { contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`, loader: 'js', watchFiles: [workerEntry] };
+    build.onResolve({ filter: /^inline:(layout|overview)-worker$/ }, (args) => ({ path: args.path.slice('inline:'.length), namespace: 'inline-worker' }));
+    build.onLoad({ filter: /.*/, namespace: 'inline-worker' }, async (args) => {
+      const entry = workerEntries[args.path];
+      const result = await esbuild.build({ ...browserOptions, entryPoints: [entry], write: false, sourcemap: false });
+      return { contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`, loader: 'js', watchFiles: [entry] };
     });
   },
 };

@@ -2,21 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { ToHost } from '../../src/protocol/graphProtocol';
-import { harbor, send, sendAndDraw, showGraph, startHarness, userKey, type Harness } from './harness';
-
-async function exportOnce(page: Page, requestId: number, format: 'svg' | 'png'): Promise<ToHost> {
-  await send(page, { type: 'export/request', requestId, format });
-  await page.waitForFunction(
-    (id) => (window as unknown as { __lineage: { posted: { requestId?: number }[] } }).__lineage.posted.some((m) => m.requestId === id),
-    requestId,
-    { timeout: 30_000 },
-  );
-  const messages = await page.evaluate(() => (window as unknown as { __lineage: { posted: ToHost[] } }).__lineage.posted);
-  const answer = messages.find((m) => 'requestId' in m && m.requestId === requestId);
-  assert.ok(answer);
-  return answer;
-}
+import { exportOnce, harbor, send, sendAndDraw, showGraph, startHarness, userKey, type Harness } from './harness';
 
 describe('export', { timeout: 120_000 }, () => {
   let harness: Harness;

@@ -1,5 +1,6 @@
 // Serves the built webview in a page like the real one (same CSP, same single `#app`, a recording
 // fake of `acquireVsCodeApi`) and drives it in a real Chromium through playwright-core.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -214,4 +215,18 @@ export async function screenshot(p: Page, name: string): Promise<string> {
   const path = join(outputDir, `${name}.png`);
   await p.screenshot({ path });
   return path;
+}
+
+/** Asks for an export the way the host does and returns the webview's answer. */
+export async function exportOnce(page: Page, requestId: number, format: 'svg' | 'png'): Promise<ToHost> {
+  await send(page, { type: 'export/request', requestId, format });
+  await page.waitForFunction(
+    (id) => (window as unknown as { __lineage: { posted: { requestId?: number }[] } }).__lineage.posted.some((m) => m.requestId === id),
+    requestId,
+    { timeout: 30_000 },
+  );
+  const messages = await page.evaluate(() => (window as unknown as { __lineage: { posted: ToHost[] } }).__lineage.posted);
+  const answer = messages.find((m) => 'requestId' in m && m.requestId === requestId);
+  assert.ok(answer);
+  return answer;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { generatedGraph } from './graphBuilders';
-import { drawAfter, nodeKeys, pageErrors, recorded, screenshot, sendAndDraw, showGraph, startHarness, type Harness } from './harness';
+import { clearPosted, drawAfter, exportOnce, nodeKeys, pageErrors, posted, recorded, screenshot, send, sendAndDraw, showGraph, startHarness, type Harness } from './harness';
 
 describe('a 2,000-asset graph', { timeout: 300_000 }, () => {
   let harness: Harness;
@@ -49,10 +49,17 @@ describe('a 2,000-asset graph', { timeout: 300_000 }, () => {
     const { workers, workerErrors } = await recorded(page);
     assert.ok(workers >= 1, 'the layout ran in a worker');
     assert.equal(workerErrors, 0, 'the worker started under the CSP (worker-src blob:)');
-    assert.equal(await page.locator('g.node[data-key]').count(), 2000);
-    assert.ok((await page.locator('g.edge').count()) > 2000);
+    // Fitted that far out, the whole graph is painted on the overview canvas by its worker; the
+    // SVG keeps only the keyboard tab stop.
+    const canvas = page.locator('canvas.overview-canvas');
+    await page.waitForFunction(() => Number(document.querySelector('canvas.overview-canvas')?.getAttribute('data-paints')) > 0, undefined, { timeout: 20_000 });
+    assert.equal(await canvas.isVisible(), true, 'the overview canvas is shown');
+    assert.equal(await canvas.getAttribute('data-nodes'), '2000', 'the canvas drawing has every asset');
+    assert.equal(await canvas.getAttribute('data-nodes-drawn'), '2000', 'the fitted view paints every asset');
+    assert.ok((await page.locator('g.node[data-key]').count()) <= 1, 'the SVG holds at most the tab stop');
     assert.equal(await page.locator('#minimap').isVisible(), true, 'a minimap above 150 nodes');
-    assert.match((await page.locator('#svg-graph, svg#graph').getAttribute('class')) ?? '', /zoom-(far|tiny)/, 'fitted that far out, labels are hidden');
+    assert.match((await page.locator('svg#graph').getAttribute('class')) ?? '', /overview/, 'the SVG is in overview mode');
+    assert.equal((await recorded(page)).cspViolations.length, 0, 'the overview worker started under the CSP');
     console.log(`    full layout and drawing of 2,000 assets: ${seconds.toFixed(1)} s`);
     await screenshot(page, 'large-full-dark');
 
@@ -63,6 +70,74 @@ describe('a 2,000-asset graph', { timeout: 300_000 }, () => {
     // Headless Chromium rasterises in software here (no GPU), so frames cost tens of milliseconds
     // on a busy machine; rebuilding or re-laying out 2,000 nodes per frame would cost far more.
     assert.ok(timing.median < 200, `panning keeps up (median frame ${timing.median.toFixed(1)} ms)`);
+  });
+
+  test('far out, the canvas answers the pointer: hover names the asset, click opens it, right-click carries it', async () => {
+    // The tab stop is the one node element; its place on screen tells where that asset is painted.
+    const pinned = page.locator('g.node[data-key]');
+    assert.equal(await pinned.count(), 1);
+    const key = (await pinned.getAttribute('data-key')) ?? '';
+    const box = await pinned.boundingBox();
+    assert.ok(box && key !== '');
+    // Moving the tab stop elsewhere (following the editor) leaves that asset on the canvas only.
+    await send(page, { type: 'view/select', key: 'gen/group_20/asset_010' });
+    await page.waitForFunction((k) => !document.querySelector(`g.node[data-key="${k}"]`), key);
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    const tip = page.locator('.overview-tip');
+    await tip.waitFor({ state: 'visible', timeout: 5_000 });
+    assert.equal(await tip.locator('.overview-tip-key').textContent(), key, 'the tooltip names the asset under the pointer');
+    assert.match((await tip.locator('.overview-tip-meta').textContent()) ?? '', /^asset · group_/);
+    await clearPosted(page);
+    await page.mouse.click(x, y);
+    const messages = await posted(page);
+    assert.ok(messages.some((m) => m.type === 'node/open' && m.key === key), `a click opens ${key}: ${JSON.stringify(messages)}`);
+    await page.mouse.click(x, y, { button: 'right' });
+    const context = JSON.parse((await page.locator('svg#graph').getAttribute('data-vscode-context')) ?? '{}') as Record<string, unknown>;
+    assert.deepEqual(context, { webviewSection: 'asset', assetKey: key, preventDefaultContextMenuItems: true }, 'VS Code\'s context menu gets the asset');
+    await screenshot(page, 'large-overview-hover-dark');
+    // On the background the root carries nothing, so no asset menu opens there.
+    const svgBox = await page.locator('svg#graph').boundingBox();
+    assert.ok(svgBox);
+    await page.mouse.click(svgBox.x + 3, svgBox.y + svgBox.height - 3, { button: 'right' });
+    assert.equal(await page.locator('svg#graph').getAttribute('data-vscode-context'), null);
+  });
+
+  test('far out, the keyboard still moves between assets', async () => {
+    const stop = page.locator('g.node[tabindex="0"]');
+    assert.equal(await stop.getAttribute('data-key'), 'gen/group_20/asset_010');
+    await stop.focus();
+    await page.keyboard.press('ArrowLeft');
+    const active = await page.evaluate(() => document.activeElement?.closest('g.node')?.getAttribute('data-key') ?? null);
+    assert.ok(active !== null && active !== 'gen/group_20/asset_010', `focus moved upstream to ${active}`);
+    const messages = await posted(page);
+    assert.ok(messages.some((m) => m.type === 'node/selected' && m.key === active));
+  });
+
+  test('zooming in hands over to SVG nodes, only those near the window', async () => {
+    const svgBox = await page.locator('svg#graph').boundingBox();
+    assert.ok(svgBox);
+    await page.mouse.move(svgBox.x + svgBox.width / 2, svgBox.y + svgBox.height / 2);
+    const scale = (): Promise<number> => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector('g.viewport') as Element).transform).a);
+    for (let i = 0; i < 60 && (await scale()) < 0.8; i++) await page.mouse.wheel(0, -120);
+    await page.waitForFunction(() => document.getElementById('graph')?.getAttribute('data-drawing') === 'complete' && !document.getElementById('graph')?.classList.contains('overview'), undefined, { timeout: 10_000 });
+    const count = await page.locator('g.node[data-key]').count();
+    assert.ok(count > 3 && count < 600, `${count} asset nodes in the SVG near the window (of 2,000)`);
+    await page.waitForFunction(() => document.querySelector('canvas.overview-canvas')?.classList.contains('hidden'), undefined, { timeout: 5_000 });
+    // Labels are real text again.
+    const label = await page.locator('g.node[data-key] text.node-key').first().textContent();
+    assert.ok(label && label.length > 0);
+    await screenshot(page, 'large-zoomed-in-dark');
+  });
+
+  test('an export of the large view has every asset, whatever was on screen', async () => {
+    const answer = await exportOnce(page, 71, 'svg');
+    assert.ok(answer.type === 'export/result' && answer.format === 'svg');
+    const keys = answer.data.match(/data-key="/g) ?? [];
+    assert.equal(keys.length, 2000);
+    // The view went back to drawing just the window.
+    assert.ok((await page.locator('g.node[data-key]').count()) < 600);
   });
 
   test('focusing in the large graph draws just the neighbourhood', async () => {

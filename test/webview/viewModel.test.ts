@@ -7,6 +7,7 @@ import { assetAriaLabel, mappingLabel, partitionsLabel } from '../../webview/src
 import { buildLineageModel } from '../../webview/src/graph/lineageModel';
 import { searchAssets } from '../../webview/src/graph/search';
 import { computeVisibleGraph, groupNodeId, type VisibleGraph } from '../../webview/src/graph/visibleGraph';
+import { BoxGrid } from '../../webview/src/render/boxGrid';
 import { fitFromLeft } from '../../webview/src/render/nodeMetrics';
 import { asset, graphOf } from './graphBuilders';
 import { harbor } from './harness';
@@ -132,5 +133,34 @@ describe('search and keyboard moves', () => {
     assert.equal(navigate(view, boxes, 'a:c', 'previousSibling'), 'a:b');
     assert.equal(navigate(view, boxes, 'a:b', 'previousSibling'), null);
     assert.equal(navigate(view, boxes, 'a:a', 'upstream'), null);
+  });
+});
+
+describe('box grid (what is near the view, what is under the pointer)', () => {
+  const boxes: [string, Box][] = [];
+  for (let row = 0; row < 20; row++) {
+    for (let col = 0; col < 30; col++) boxes.push([`n${row}_${col}`, { x: col * 200, y: row * 80, width: 140, height: 46 }]);
+  }
+  // One wide box spanning many cells, reported once.
+  boxes.push(['wide', { x: 0, y: 1700, width: 6000, height: 20 }]);
+  const grid = new BoxGrid(boxes, { x: 0, y: 0, width: 6000, height: 1720 });
+
+  test('a query returns exactly the boxes overlapping the area, each once', () => {
+    const area = { x: 390, y: 150, width: 420, height: 100 };
+    const found: string[] = [];
+    grid.query(area, (id) => found.push(id));
+    const expected = boxes
+      .filter(([, b]) => b.x <= area.x + area.width && b.x + b.width >= area.x && b.y <= area.y + area.height && b.y + b.height >= area.y)
+      .map(([id]) => id);
+    assert.deepEqual(found.sort(), expected.sort());
+    const wide: string[] = [];
+    grid.query({ x: 0, y: 1690, width: 6000, height: 40 }, (id) => wide.push(id));
+    assert.deepEqual(wide, ['wide']);
+  });
+
+  test('the point lookup finds the box under it, with slack for tiny far-out nodes', () => {
+    assert.equal(grid.at(210, 90), 'n1_1');
+    assert.equal(grid.at(180, 90), undefined, 'between two nodes');
+    assert.equal(grid.at(180, 90, 40), 'n1_1', 'within the slack, the nearest centre');
   });
 });

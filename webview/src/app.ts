@@ -8,6 +8,7 @@ import { searchAssets } from './graph/search';
 import { assetNodeId, computeVisibleGraph, groupNodeId, type ViewNode, type VisibleGraph } from './graph/visibleGraph';
 import type { LayoutInput, LayoutResult } from './layout/layoutTypes';
 import { exportSvg, svgToPng } from './render/exportImage';
+import type { OverviewWorker } from './render/overviewCanvas';
 import { GraphRenderer } from './render/graphRenderer';
 import { Minimap, minimapThreshold, readableScale } from './render/minimap';
 import { assetNodeText, createTextMeasurer, groupNodeText, type AssetNodeText, type MeasureText } from './render/nodeMetrics';
@@ -29,6 +30,8 @@ export interface AppOptions {
   layout: LayoutEngine;
   /** True for the rejection of a layout request that a newer one replaced (not an error). */
   isSuperseded(error: unknown): boolean;
+  /** Starts the worker that paints far-out views of large graphs; without one they are painted here. */
+  createOverviewWorker?: (() => OverviewWorker) | null;
 }
 
 /**
@@ -68,7 +71,7 @@ export class LineageApp {
   private scan: { state: 'scanning' | 'ready' | 'error'; message?: string | undefined } = { state: 'ready' };
   /** The graph and layout on screen (a newer one may be in the worker). */
   private shown: { view: VisibleGraph; layout: LayoutResult; signature: string } | null = null;
-  private cullFrame = 0;
+  private viewFrame = 0;
   /** The graph window's size, read after a render or a resize, not on every pan frame. */
   private viewSize = { width: 0, height: 0 };
   private generation = 0;
@@ -114,7 +117,7 @@ export class LineageApp {
       },
       toggleGroup: (group) => this.toggleGroup(group),
       backgroundClick: () => this.select(null, { notifyHost: true }),
-    });
+    }, options.createOverviewWorker ?? null);
     stage.append(this.emptyMessage, busy);
     this.zoom = new ZoomController(this.renderer.svg, this.renderer.viewport);
     this.zoom.onEnd((zoom) => {
@@ -123,15 +126,15 @@ export class LineageApp {
       this.persist();
     });
     this.minimap = new Minimap(stage, this.zoom);
-    // Culling follows the view: throttled to one pass per frame while panning, exact at the end.
+    // The drawing follows the view: once per frame while panning (in the frame that moved), and at the end.
     this.zoom.onChange(() => {
-      if (this.cullFrame !== 0) return;
-      this.cullFrame = requestAnimationFrame(() => {
-        this.cullFrame = 0;
-        this.cull();
+      if (this.viewFrame !== 0) return;
+      this.viewFrame = requestAnimationFrame(() => {
+        this.viewFrame = 0;
+        this.followView();
       });
     });
-    this.zoom.onEnd(() => this.cull());
+    this.zoom.onEnd(() => this.followView());
     this.measure = createTextMeasurer(this.renderer.svg);
 
     this.toolbar.setSearch(this.state.search);
@@ -140,14 +143,17 @@ export class LineageApp {
     if (this.state.zoom) this.viewportIntent = { type: 'restore', zoom: { ...this.state.zoom } };
     else this.viewportIntent = { type: 'fit' };
 
-    // Canvas colours (the minimap) cannot follow CSS variables by themselves.
-    const themeObserver = new MutationObserver(() => this.minimap.themeChanged());
+    // Canvas colours (the minimap, the overview) cannot follow CSS variables by themselves.
+    const themeObserver = new MutationObserver(() => {
+      this.minimap.themeChanged();
+      this.renderer.themeChanged();
+    });
     themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.disposers.push(() => themeObserver.disconnect());
     const resizeObserver = new ResizeObserver(() => {
       this.viewSize = this.zoom.size;
       this.updateMinimap();
-      this.cull();
+      this.followView();
     });
     resizeObserver.observe(stage);
     this.disposers.push(() => resizeObserver.disconnect());
@@ -167,6 +173,7 @@ export class LineageApp {
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.options.layout.dispose();
+    this.renderer.dispose();
   }
 
   /** Every message from the host passes through here; what does not match the protocol is dropped. */
@@ -548,7 +555,7 @@ export class LineageApp {
   private afterRender(): void {
     this.applyViewport();
     this.viewSize = this.zoom.size;
-    this.cull();
+    this.followView();
     this.applyHighlight();
     if (this.focusAfterRender !== null) {
       const id = this.focusAfterRender;
@@ -624,15 +631,10 @@ export class LineageApp {
     this.renderer.applyHighlight({ selectedId: nodeFor(this.state.selected), focusId: nodeFor(this.state.focus), matchIds });
   }
 
-  /** Hides what is far outside the window on a large drawing (see GraphRenderer.cull). */
-  private cull(): void {
+  /** Tells the renderer where the view is (see GraphRenderer.setView). */
+  private followView(): void {
     if (!this.shown) return;
-    const { width, height } = this.viewSize;
-    if (width === 0 || height === 0) return this.renderer.cull(null);
-    const { x, y, k } = this.zoom.state;
-    const w = width / k;
-    const h = height / k;
-    this.renderer.cull({ x: -x / k - w / 2, y: -y / k - h / 2, width: 2 * w, height: 2 * h });
+    this.renderer.setView(this.zoom.state, this.viewSize);
   }
 
   private updateMinimap(): void {
@@ -706,7 +708,7 @@ export class LineageApp {
     const api = this.options.api;
     try {
       if (!this.shown || this.shown.view.nodes.length === 0) throw new Error('there is no graph to export yet');
-      const exported = exportSvg(this.renderer);
+      const exported = this.renderer.withFullDrawing(() => exportSvg(this.renderer));
       const data = format === 'svg' ? exported.text : await svgToPng(exported);
       api.postMessage({ type: 'export/result', requestId, format, data });
     } catch (error) {

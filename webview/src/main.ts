@@ -1,4 +1,5 @@
 import workerSource from 'inline:layout-worker';
+import overviewWorkerSource from 'inline:overview-worker';
 import { LayoutClient, LayoutSuperseded } from './layout/layoutClient';
 import { LineageApp } from './app';
 import { describeError, type VsCodeApi } from './vscodeApi';
@@ -22,11 +23,18 @@ function start(): void {
   window.addEventListener('unhandledrejection', (event) => {
     api.postMessage({ type: 'log', level: 'error', message: `Webview error: ${describeError(event.reason)}` });
   });
-  // One blob URL for every worker the client starts: the CSP allows `worker-src blob:`, and no
+  // One blob URL per worker script, for every worker started from it: the CSP allows `worker-src blob:`, and no
   // file has to be served from the extension.
   const workerUrl = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
   const layout = new LayoutClient(() => new Worker(workerUrl));
-  new LineageApp({ root, api, layout, isSuperseded: (error) => LayoutSuperseded.is(error) });
+  const overviewUrl = URL.createObjectURL(new Blob([overviewWorkerSource], { type: 'text/javascript' }));
+  new LineageApp({
+    root,
+    api,
+    layout,
+    isSuperseded: (error) => LayoutSuperseded.is(error),
+    createOverviewWorker: () => new Worker(overviewUrl),
+  });
 }
 
 start();

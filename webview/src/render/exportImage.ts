@@ -22,7 +22,7 @@ const paintProperties = [
 ] as const;
 
 /** Interactive chrome that means nothing in a picture. */
-const dropSelector = '.group-toggle, .unplaced, .measure-probe';
+const dropSelector = '.group-toggle, .measure-probe';
 const dropAttributes = ['tabindex', 'role', 'aria-label', 'aria-current', 'aria-hidden', 'data-vscode-context', 'style'];
 
 export interface ExportedSvg {
@@ -55,7 +55,8 @@ export function exportSvg(renderer: GraphRenderer, margin = 24): ExportedSvg {
     const background = document.createElementNS(svgNs, 'rect');
     background.setAttribute('width', '100%');
     background.setAttribute('height', '100%');
-    setColour(background, 'fill', getComputedStyle(root).backgroundColor);
+    // The SVG is transparent over the page; the page's background is the picture's.
+    setColour(background, 'fill', getComputedStyle(document.body).backgroundColor);
     out.appendChild(background);
     const defs = root.querySelector('defs');
     if (defs) out.appendChild(inlineCopy(defs));

@@ -1,12 +1,17 @@
-import { select, type Selection } from 'd3-selection';
 import { curveBumpX, line } from 'd3-shape';
 import type { NodeContext } from '../../../src/protocol/graphProtocol';
 import { assetAriaLabel, assetTooltip, countLabel, mappingDescription, mappingLabel } from '../graph/labels';
 import type { Box } from '../graph/keyboardNav';
 import type { ViewEdge, ViewNode, VisibleGraph } from '../graph/visibleGraph';
 import type { LayoutResult } from '../layout/layoutTypes';
-import { svg } from '../ui/dom';
+import { html, svg } from '../ui/dom';
+import { BoxGrid } from './boxGrid';
+import { readableScale } from './minimap';
 import { nodeGeometry, type AssetNodeText } from './nodeMetrics';
+import { contains, OverviewCanvas, viewWindow, type OverviewWorker } from './overviewCanvas';
+import { overlaps } from './overviewPaint';
+import type { OverviewNodeStyle } from './overviewPaint';
+import type { ZoomState } from './zoomController';
 
 export interface Point {
   x: number;
@@ -42,8 +47,37 @@ interface EdgeDatum {
   points: Point[];
 }
 
-/** Above this many drawn nodes, nodes and edges far outside the window are hidden (`culled`). */
-export const cullThreshold = 1500;
+/**
+ * A drawable thing and its element. Elements are made when first needed and kept across
+ * layouts (joined by id); `stamp` is the render generation they were last updated for.
+ */
+interface Drawn<T> {
+  datum: T;
+  box: Box;
+  element: SVGGElement | null;
+  stamp: number;
+}
+
+interface NodeDatum {
+  node: ViewNode;
+  text: AssetNodeText;
+  /** The group box the node is drawn in, or null for a free node. */
+  group: string | null;
+}
+
+export interface ViewSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * Above this many nodes the drawing is virtualised: the SVG holds only what is near the window,
+ * and below the readable scale a canvas (OverviewCanvas) draws the whole graph instead.
+ */
+export const virtualThreshold = 300;
+
+/** Milliseconds per frame spent adding elements to a large drawing (see GraphRenderer.sync). */
+const syncBudgetMs = 6;
 
 export const arrowId = 'lineage-arrow';
 export const arrowHighlightId = 'lineage-arrow-hi';
@@ -58,12 +92,20 @@ const edgeLine = line<Point>()
   .curve(curveBumpX);
 
 /**
- * Draws a laid-out graph into one `<svg>`. Elements are joined by id, so a re-layout moves the
- * nodes it already has instead of rebuilding them; listeners are delegated from the root, so the
- * number of nodes does not change the number of listeners.
+ * Draws a laid-out graph into one `<svg>`, with a canvas under it for far-out views of large graphs.
+ * Elements are joined by id, so a re-layout moves the nodes it already has instead of rebuilding
+ * them; listeners are delegated from the root, so the number of nodes does not change the number
+ * of listeners.
  *
  * Paint order: group boxes with their member nodes, then free nodes (collapsed groups), then edges
  * on top with `pointer-events: none`, so edges cross group boxes visibly and never steal clicks.
+ *
+ * Large drawings (more than `virtualThreshold` nodes) keep the DOM small, because the browser's
+ * per-frame cost of a pan grows with every element the transform moves:
+ * - at a readable scale, only the nodes, edges and group boxes within half a window of the view
+ *   are in the SVG, re-synchronised when the view leaves that area;
+ * - below it (`overview` mode), the canvas draws everything, and the SVG keeps only the keyboard
+ *   tab stop (so focus and the focus ring still work). Pointer events hit-test against the layout.
  */
 export class GraphRenderer {
   readonly svg: SVGSVGElement;
@@ -72,21 +114,46 @@ export class GraphRenderer {
   private readonly groupsLayer: SVGGElement;
   private readonly nodesLayer: SVGGElement;
   private readonly edgesLayer: SVGGElement;
+  private readonly overview: OverviewCanvas;
+  private readonly tip: HTMLDivElement;
   private readonly nodeOf = new WeakMap<Element, ViewNode>();
-  private elements = new Map<string, SVGGElement>();
-  private edgeElements = new Map<string, SVGGElement>();
+  private nodes = new Map<string, Drawn<NodeDatum>>();
+  private groups = new Map<string, Drawn<GroupDatum>>();
+  private edges = new Map<string, Drawn<EdgeDatum>>();
+  private readonly attachedNodes = new Set<string>();
+  private readonly attachedGroups = new Set<string>();
+  private readonly attachedEdges = new Set<string>();
+  private nodeGrid: BoxGrid<string> | null = null;
+  private edgeGrid: BoxGrid<string> | null = null;
+  private groupGrid: BoxGrid<string> | null = null;
   private boxes = new Map<string, Box>();
   private graph: VisibleGraph | null = null;
   private tabStop: string | null = null;
-  private highlightedEdges: SVGGElement[] = [];
+  private highlight: Highlight = { selectedId: null, focusId: null, matchIds: null };
+  private highlightedEdges = new Set<string>();
   private bounds: Box = { x: 0, y: 0, width: 0, height: 0 };
-  private edgeBoxes = new Map<string, Box>();
-  private culled = new Set<Element>();
+  private generation = 0;
+  private view: { state: ZoomState; size: ViewSize } | null = null;
+  /** The graph area whose elements are in the SVG (virtual, readable scale); null: sync on the next view. */
+  private syncedArea: Box | null = null;
+  private overviewSynced = false;
+  private overviewOn = false;
+  /** Set while everything is drawn in SVG for an export. */
+  private full = false;
+  private hoverId: string | null = null;
+  /** Elements still to add to the SVG (see sync), and the frame that adds more of them. */
+  private pending: { groups: string[]; nodes: string[]; edges: string[] } | null = null;
+  private drainFrame = 0;
 
   constructor(
     parent: HTMLElement,
     private readonly events: RendererEvents,
+    createOverviewWorker: (() => OverviewWorker) | null = null,
   ) {
+    // First in the stage, so the SVG (transparent) paints over it.
+    this.overview = new OverviewCanvas(parent, createOverviewWorker, () => {
+      if (this.view) this.setView(this.view.state, this.view.size);
+    });
     this.svg = svg('svg', {
       id: 'graph',
       attrs: {
@@ -103,6 +170,8 @@ export class GraphRenderer {
     this.viewport = svg('g', { className: 'viewport' }, [this.groupsLayer, this.nodesLayer, this.edgesLayer]);
     this.svg.append(defs, this.viewport);
     parent.appendChild(this.svg);
+    this.tip = html('div', { className: 'overview-tip hidden', attrs: { role: 'tooltip' } });
+    parent.appendChild(this.tip);
     this.listen();
   }
 
@@ -111,69 +180,39 @@ export class GraphRenderer {
     return this.bounds;
   }
 
+  /** Whether the canvas is drawing the graph (a large graph below the readable scale). */
+  get overviewActive(): boolean {
+    return this.overviewOn;
+  }
+
   nodeBoxes(): ReadonlyMap<string, Box> {
     return this.boxes;
   }
 
-  /** The node's element, drawn even when it was culled (it is about to be focused or revealed). */
+  /** The node's element, put in the drawing if it was not (it is about to be focused or revealed). */
   nodeElement(id: string): SVGGElement | undefined {
-    const element = this.elements.get(id);
-    if (element && this.culled.delete(element)) element.classList.remove('culled');
-    return element;
+    return this.attachNode(id) ?? undefined;
   }
 
-  /**
-   * Viewport culling: on a large drawing, hides (`display: none`, the elements stay in the DOM)
-   * the nodes and edges whose boxes miss `view` (graph coordinates, margin included). Only
-   * elements whose state changes are touched. `null` or a small drawing shows everything.
-   */
-  cull(view: Box | null): void {
-    const show = (element: Element): void => {
-      if (this.culled.delete(element)) element.classList.remove('culled');
-    };
-    const hide = (element: Element): void => {
-      if (!this.culled.has(element)) {
-        this.culled.add(element);
-        element.classList.add('culled');
-      }
-    };
-    if (view === null || this.elements.size <= cullThreshold) {
-      for (const element of this.culled) element.classList.remove('culled');
-      this.culled.clear();
-      return;
-    }
-    const right = view.x + view.width;
-    const bottom = view.y + view.height;
-    const inView = (b: Box): boolean => b.x <= right && b.x + b.width >= view.x && b.y <= bottom && b.y + b.height >= view.y;
-    const active = document.activeElement;
-    for (const [id, element] of this.elements) {
-      const box = this.boxes.get(id);
-      if (!box || inView(box) || id === this.tabStop || element === active) show(element);
-      else hide(element);
-    }
-    for (const [id, element] of this.edgeElements) {
-      const box = this.edgeBoxes.get(id);
-      if (!box || inView(box) || this.highlightedEdges.includes(element)) show(element);
-      else hide(element);
-    }
+  themeChanged(): void {
+    this.overview.themeChanged();
   }
 
-  groupElement(name: string): SVGGElement | null {
-    for (const element of this.groupsLayer.children) {
-      if (element.getAttribute('data-group') === name) return element as SVGGElement;
-    }
-    return null;
+  dispose(): void {
+    if (this.drainFrame !== 0) cancelAnimationFrame(this.drainFrame);
+    this.overview.dispose();
   }
 
   render(graph: VisibleGraph, layout: LayoutResult, texts: ReadonlyMap<string, AssetNodeText>): void {
     this.graph = graph;
+    this.generation++;
     this.boxes = new Map(layout.nodes.map((n) => [n.id, { x: n.x, y: n.y, width: n.width, height: n.height }]));
     this.bounds = { x: 0, y: 0, width: layout.width, height: layout.height };
     const layoutGroups = new Map(layout.groups.map((g) => [g.id, g]));
     const edgePoints = new Map(layout.edges.map((e) => [e.id, e.points]));
 
-    const groups: GroupDatum[] = [];
-    const boxed = new Set<string>();
+    const groups = new Map<string, Drawn<GroupDatum>>();
+    const groupOf = new Map<string, string>();
     for (const [name, ids] of graph.boxes) {
       const box = layoutGroups.get(name);
       if (!box) continue;
@@ -182,110 +221,341 @@ export class GraphRenderer {
         const node = graph.byId.get(id);
         if (node) {
           members.push(node);
-          boxed.add(id);
+          groupOf.set(id, name);
         }
       }
-      groups.push({ name, box, members });
+      groups.set(name, { datum: { name, box, members }, box, element: this.groups.get(name)?.element ?? null, stamp: 0 });
     }
-    const free = graph.nodes.filter((n) => !boxed.has(n.id));
-
-    this.elements = new Map();
-    const groupSel = select(this.groupsLayer)
-      .selectAll<SVGGElement, GroupDatum>('g.group')
-      .data(groups, (d) => d.name);
-    groupSel.exit().remove();
-    const groupEnter = groupSel
-      .enter()
-      .append((): SVGGElement => this.buildGroup())
-      .attr('class', 'group')
-      .attr('role', 'group');
-    const renderer = this;
-    groupEnter.merge(groupSel).each(function (d) {
-      renderer.updateGroup(this, d);
-      renderer.joinNodes(select(this).select<SVGGElement>('g.group-nodes'), d.members, texts);
-    });
-    this.joinNodes(select(this.nodesLayer), free, texts);
-
-    const edges: EdgeDatum[] = [];
+    const nodes = new Map<string, Drawn<NodeDatum>>();
+    for (const node of graph.nodes) {
+      const box = this.boxes.get(node.id);
+      const text = texts.get(node.id);
+      if (!box || !text) continue;
+      const previous = this.nodes.get(node.id);
+      const element = previous && previous.datum.node.type === node.type ? previous.element : null;
+      nodes.set(node.id, { datum: { node, text, group: groupOf.get(node.id) ?? null }, box, element, stamp: 0 });
+    }
+    const edges = new Map<string, Drawn<EdgeDatum>>();
     for (const edge of graph.edges) {
       const points = edgePoints.get(edge.id);
-      if (points && points.length >= 2) edges.push({ edge, points });
+      if (!points || points.length < 2) continue;
+      edges.set(edge.id, { datum: { edge, points }, box: edgeBox(points), element: this.edges.get(edge.id)?.element ?? null, stamp: 0 });
     }
-    this.edgeElements = new Map();
-    this.edgeBoxes = new Map();
-    for (const d of edges) {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (const p of d.points) {
-        x0 = Math.min(x0, p.x);
-        y0 = Math.min(y0, p.y);
-        x1 = Math.max(x1, p.x);
-        y1 = Math.max(y1, p.y);
+    // Elements whose thing left the drawing (or changed type) go now.
+    const drop = <T>(before: Map<string, Drawn<T>>, after: Map<string, Drawn<T>>, attached: Set<string>): void => {
+      for (const [id, old] of before) {
+        if (old.element !== null && after.get(id)?.element !== old.element) {
+          old.element.remove();
+          attached.delete(id);
+        }
       }
-      // Room for the arrow head and the label at the ends.
-      this.edgeBoxes.set(d.edge.id, { x: x0 - 80, y: y0 - 20, width: x1 - x0 + 160, height: y1 - y0 + 40 });
-    }
-    const edgeSel = select(this.edgesLayer)
-      .selectAll<SVGGElement, EdgeDatum>('g.edge')
-      .data(edges, (d) => d.edge.id);
-    edgeSel.exit().remove();
-    const edgeEnter = edgeSel
-      .enter()
-      .append('g')
-      .attr('class', 'edge')
-      .each(function () {
-        this.appendChild(svg('path', { className: 'edge-path', attrs: { 'marker-end': `url(#${arrowId})` } }));
-      });
-    edgeEnter.merge(edgeSel).each(function (d) {
-      renderer.updateEdge(this, d);
-      renderer.edgeElements.set(d.edge.id, this);
-    });
-    this.highlightedEdges = [];
-    // Elements that left the drawing are no longer tracked; the caller culls again for the new layout.
-    for (const element of this.culled) element.classList.remove('culled');
-    this.culled.clear();
+    };
+    drop(this.nodes, nodes, this.attachedNodes);
+    drop(this.edges, edges, this.attachedEdges);
+    drop(this.groups, groups, this.attachedGroups);
+    this.nodes = nodes;
+    this.edges = edges;
+    this.groups = groups;
+    this.highlightedEdges = this.edgesOfSelection();
 
-    if (this.tabStop === null || !this.elements.has(this.tabStop)) this.setTabStop(graph.nodes[0]?.id ?? null);
+    const virtual = nodes.size > virtualThreshold;
+    this.nodeGrid = virtual ? new BoxGrid([...nodes].map(([id, d]) => [id, d.box] as const), this.bounds) : null;
+    this.edgeGrid = virtual ? new BoxGrid([...edges].map(([id, d]) => [id, d.box] as const), this.bounds) : null;
+    this.groupGrid = virtual ? new BoxGrid([...groups].map(([name, d]) => [name, d.box] as const), this.bounds, 4) : null;
+    if (virtual) {
+      this.overview.setScene({
+        nodes: [...nodes].map(([id, d]) => ({ id, box: d.box, style: overviewStyle(d.datum.node) })),
+        groups: [...groups].map(([name, d]) => ({ name, box: d.box })),
+        edges: [...edges.values()].map((d) => ({ source: d.datum.edge.source, target: d.datum.edge.target, points: d.datum.points, aggregate: d.datum.edge.count > 1 })),
+        extent: this.bounds,
+      });
+      this.overview.setHighlight(overviewHighlight(this.highlight));
+    }
+    this.syncedArea = null;
+    this.overviewSynced = false;
+    if (this.tabStop === null || !nodes.has(this.tabStop)) this.tabStop = graph.nodes.find((n) => nodes.has(n.id))?.id ?? null;
+    if (!virtual) {
+      this.setOverview(false);
+      this.overview.setActive(false);
+      this.sync('all', null, Infinity);
+    } else if (this.view) {
+      this.setView(this.view.state, this.view.size);
+    }
     this.svg.setAttribute('aria-label', `Asset lineage graph, ${countLabel(graph.assetCount, 'asset', 'assets')}`);
+  }
+
+  /**
+   * The view changed (every frame of a pan or zoom, throttled to one call per frame, and once at
+   * its end). On a large drawing this decides between the canvas and the SVG and keeps the SVG's
+   * contents near the window; on a small one everything is always drawn.
+   */
+  setView(state: ZoomState, size: ViewSize): void {
+    const moved = this.view === null || this.view.state.x !== state.x || this.view.state.y !== state.y || this.view.state.k !== state.k;
+    this.view = { state, size };
+    if (moved) this.showTip(null);
+    if (this.full || this.nodes.size <= virtualThreshold) return;
+    const window = viewWindow(state, size);
+    if (state.k < readableScale && this.overview.supported) {
+      this.overview.setActive(true);
+      this.overview.draw(state, size);
+      // The SVG keeps drawing until the canvas has a bitmap of this view (setView runs again when
+      // one arrives), so switching never shows an empty frame.
+      if (!this.overviewOn && this.overview.covers(state, size)) {
+        this.setOverview(true);
+        this.syncedArea = null;
+        this.sync(null, window);
+      }
+      return;
+    }
+    if (this.overviewOn) {
+      // Back to SVG; the canvas stays underneath until the SVG has caught up (see drain).
+      this.setOverview(false);
+      this.syncedArea = null;
+    }
+    if (this.overview.isActive) this.overview.draw(state, size);
+    if (this.syncedArea !== null && contains(this.syncedArea, window)) return;
+    const area = { x: window.x - window.width / 2, y: window.y - window.height / 2, width: 2 * window.width, height: 2 * window.height };
+    this.syncedArea = area;
+    this.sync(area, window);
+  }
+
+  /**
+   * Runs `action` with every node, edge and group box in the SVG at full detail (an export reads
+   * the SVG), then returns to the view's drawing.
+   */
+  withFullDrawing<T>(action: () => T): T {
+    this.full = true;
+    const wasOverview = this.overviewOn;
+    this.svg.classList.remove('overview');
+    try {
+      this.sync('all', null, Infinity);
+      return action();
+    } finally {
+      this.full = false;
+      this.svg.classList.toggle('overview', wasOverview);
+      this.syncedArea = null;
+      this.overviewSynced = false;
+      if (this.view && this.nodes.size > virtualThreshold) this.setView(this.view.state, this.view.size);
+    }
   }
 
   /** Roving tabindex: the graph is one Tab stop, arrows move inside it. */
   setTabStop(id: string | null): void {
-    if (this.tabStop !== null) this.elements.get(this.tabStop)?.setAttribute('tabindex', '-1');
+    const previous = this.tabStop;
+    if (previous !== null) {
+      const element = this.nodes.get(previous)?.element;
+      element?.setAttribute('tabindex', '-1');
+      // In overview mode the SVG holds just the tab stop: the old one goes unless it has focus.
+      if (element && previous !== id && this.overviewOn && !element.contains(document.activeElement)) {
+        element.remove();
+        this.attachedNodes.delete(previous);
+      }
+    }
     this.tabStop = id;
-    if (id !== null) this.elements.get(id)?.setAttribute('tabindex', '0');
+    if (id !== null) this.attachNode(id)?.setAttribute('tabindex', '0');
   }
 
   applyHighlight(h: Highlight): void {
-    for (const [id, element] of this.elements) {
-      const isMatch = h.matchIds?.has(id) ?? false;
-      element.classList.toggle('selected', id === h.selectedId);
-      element.classList.toggle('focused', id === h.focusId);
-      element.classList.toggle('match', isMatch);
-      element.classList.toggle('dimmed', h.matchIds !== null && !isMatch);
-      if (id === h.selectedId) element.setAttribute('aria-current', 'true');
-      else element.removeAttribute('aria-current');
+    this.highlight = h;
+    const before = this.highlightedEdges;
+    this.highlightedEdges = this.edgesOfSelection();
+    for (const id of this.attachedNodes) {
+      const element = this.nodes.get(id)?.element;
+      if (element) this.classifyNode(id, element);
     }
-    for (const element of this.highlightedEdges) {
-      element.classList.remove('edge-hi');
-      element.querySelector('path')?.setAttribute('marker-end', `url(#${arrowId})`);
+    for (const id of new Set([...before, ...this.highlightedEdges])) {
+      const element = this.attachedEdges.has(id) ? this.edges.get(id)?.element : null;
+      if (element) this.classifyEdge(id, element);
     }
-    this.highlightedEdges = [];
-    if (h.selectedId !== null && this.graph) {
-      for (const edge of this.graph.edges) {
-        if (edge.source !== h.selectedId && edge.target !== h.selectedId) continue;
-        const element = this.edgeElements.get(edge.id);
-        if (!element) continue;
-        element.classList.add('edge-hi');
-        element.querySelector('path')?.setAttribute('marker-end', `url(#${arrowHighlightId})`);
-        // Last child paints on top: the selection's edges stay visible where edges cross.
-        element.parentNode?.appendChild(element);
-        this.highlightedEdges.push(element);
+    this.overview.setHighlight(overviewHighlight(h));
+    this.svg.classList.toggle('searching', h.matchIds !== null);
+  }
+
+  private edgesOfSelection(): Set<string> {
+    const selected = this.highlight.selectedId;
+    const ids = new Set<string>();
+    if (selected === null || !this.graph) return ids;
+    for (const edge of this.graph.edges) if (edge.source === selected || edge.target === selected) ids.add(edge.id);
+    return ids;
+  }
+
+  private setOverview(on: boolean): void {
+    this.overviewOn = on;
+    this.svg.classList.toggle('overview', on);
+    if (!on) this.showTip(null);
+  }
+
+  /**
+   * Makes the SVG hold exactly what `area` needs ('all': everything; null: nothing but the tab
+   * stop and the focused element). Removing is immediate; adding is spread over frames, `budget`
+   * milliseconds each, what is inside `window` first: the canvas (or the previous drawing) stands in
+   * for the rest meanwhile.
+   */
+  private sync(area: Box | 'all' | null, window: Box | null, budget = syncBudgetMs): void {
+    const wantedNodes = new Set<string>();
+    const wantedGroups = new Set<string>();
+    const wantedEdges = new Set<string>();
+    if (area === 'all') {
+      for (const id of this.nodes.keys()) wantedNodes.add(id);
+      for (const name of this.groups.keys()) wantedGroups.add(name);
+      for (const id of this.edges.keys()) wantedEdges.add(id);
+    } else if (area !== null) {
+      this.nodeGrid?.query(area, (id) => wantedNodes.add(id));
+      this.groupGrid?.query(area, (name) => wantedGroups.add(name));
+      this.edgeGrid?.query(area, (id) => wantedEdges.add(id));
+    }
+    const pinned = this.pinned();
+    for (const id of pinned) wantedNodes.add(id);
+    for (const id of wantedNodes) {
+      const group = this.nodes.get(id)?.datum.group;
+      if (group) wantedGroups.add(group);
+    }
+    // Nodes before groups: a wanted node's group is always wanted, so no wanted node is removed
+    // with its group.
+    for (const id of [...this.attachedNodes]) {
+      if (wantedNodes.has(id)) continue;
+      this.nodes.get(id)?.element?.remove();
+      this.attachedNodes.delete(id);
+    }
+    for (const name of [...this.attachedGroups]) {
+      if (wantedGroups.has(name)) continue;
+      this.groups.get(name)?.element?.remove();
+      this.attachedGroups.delete(name);
+    }
+    for (const id of [...this.attachedEdges]) {
+      if (wantedEdges.has(id)) continue;
+      this.edges.get(id)?.element?.remove();
+      this.attachedEdges.delete(id);
+    }
+    for (const id of pinned) this.attachNode(id);
+    const todo = <T>(wanted: Set<string>, drawn: Map<string, Drawn<T>>, attached: Set<string>): string[] => {
+      const first: string[] = [];
+      const later: string[] = [];
+      for (const id of wanted) {
+        const d = drawn.get(id);
+        if (!d || (attached.has(id) && d.stamp === this.generation)) continue;
+        (window === null || overlaps(d.box, window) ? first : later).push(id);
+      }
+      return first.concat(later);
+    };
+    this.pending = {
+      groups: todo(wantedGroups, this.groups, this.attachedGroups),
+      nodes: todo(wantedNodes, this.nodes, this.attachedNodes),
+      edges: todo(wantedEdges, this.edges, this.attachedEdges),
+    };
+    this.drain(budget);
+  }
+
+  /** Adds pending elements until the budget is spent, then continues next frame. */
+  private drain(budget: number): void {
+    const pending = this.pending;
+    if (!pending) return;
+    const deadline = performance.now() + budget;
+    const steps: [string[], (id: string) => unknown][] = [
+      [pending.groups, (name) => this.attachGroup(name)],
+      [pending.nodes, (id) => this.attachNode(id)],
+      [pending.edges, (id) => this.attachEdge(id)],
+    ];
+    for (const [list, attach] of steps) {
+      while (list.length > 0) {
+        // Checking the clock every few elements keeps its cost out of the way.
+        for (let i = 0; i < 8 && list.length > 0; i++) attach(list.shift() as string);
+        if (performance.now() > deadline && list.length + pending.nodes.length + pending.edges.length > 0) {
+          this.svg.setAttribute('data-drawing', 'partial');
+          if (this.drainFrame === 0) {
+            this.drainFrame = requestAnimationFrame(() => {
+              this.drainFrame = 0;
+              this.drain(syncBudgetMs);
+            });
+          }
+          return;
+        }
       }
     }
-    this.svg.classList.toggle('searching', h.matchIds !== null);
+    this.pending = null;
+    this.svg.setAttribute('data-drawing', 'complete');
+    // The SVG has caught up: the canvas is only needed below the readable scale.
+    if (!this.overviewOn && this.overview.isActive && !(this.view && this.view.state.k < readableScale)) this.overview.setActive(false);
+  }
+
+  /** Nodes that stay in the SVG whatever the view: the tab stop and the node holding focus. */
+  private pinned(): string[] {
+    const ids: string[] = [];
+    if (this.tabStop !== null) ids.push(this.tabStop);
+    const active = document.activeElement?.closest?.('g.node');
+    const node = active ? this.nodeOf.get(active) : undefined;
+    if (node && this.nodes.has(node.id)) ids.push(node.id);
+    return ids;
+  }
+
+  private attachGroup(name: string): SVGGElement | null {
+    const drawn = this.groups.get(name);
+    if (!drawn) return null;
+    const element = (drawn.element ??= buildGroup());
+    if (drawn.stamp !== this.generation) {
+      drawn.stamp = this.generation;
+      updateGroup(element, drawn.datum);
+    }
+    if (element.parentNode !== this.groupsLayer) this.groupsLayer.appendChild(element);
+    this.attachedGroups.add(name);
+    return element;
+  }
+
+  private attachNode(id: string): SVGGElement | null {
+    const drawn = this.nodes.get(id);
+    if (!drawn) return null;
+    const { node, text, group } = drawn.datum;
+    const container = group !== null ? (this.attachGroup(group)?.lastChild as SVGGElement | null) : this.nodesLayer;
+    if (!container) return null;
+    const element = (drawn.element ??= node.type === 'asset' ? buildAssetNode() : buildGroupNode());
+    if (drawn.stamp !== this.generation) {
+      drawn.stamp = this.generation;
+      this.nodeOf.set(element, node);
+      element.setAttribute('transform', `translate(${drawn.box.x},${drawn.box.y})`);
+      if (node.type === 'asset') updateAssetNode(element, node, drawn.box, text);
+      else updateGroupNode(element, node, drawn.box, text);
+      this.classifyNode(id, element);
+    } else if (!this.attachedNodes.has(id)) {
+      this.classifyNode(id, element);
+    }
+    element.setAttribute('tabindex', id === this.tabStop ? '0' : '-1');
+    if (element.parentNode !== container) container.appendChild(element);
+    this.attachedNodes.add(id);
+    return element;
+  }
+
+  private attachEdge(id: string): void {
+    const drawn = this.edges.get(id);
+    if (!drawn) return;
+    const element = (drawn.element ??= buildEdge());
+    if (drawn.stamp !== this.generation) {
+      drawn.stamp = this.generation;
+      this.updateEdge(element, drawn.datum);
+    }
+    if (element.parentNode !== this.edgesLayer) this.edgesLayer.appendChild(element);
+    this.attachedEdges.add(id);
+    this.classifyEdge(id, element);
+  }
+
+  /** Selection, focus and search classes, from the current highlight. */
+  private classifyNode(id: string, element: SVGGElement): void {
+    const h = this.highlight;
+    const isMatch = h.matchIds?.has(id) ?? false;
+    element.classList.toggle('selected', id === h.selectedId);
+    element.classList.toggle('focused', id === h.focusId);
+    element.classList.toggle('match', isMatch);
+    element.classList.toggle('dimmed', h.matchIds !== null && !isMatch);
+    if (id === h.selectedId) element.setAttribute('aria-current', 'true');
+    else element.removeAttribute('aria-current');
+  }
+
+  private classifyEdge(id: string, element: SVGGElement): void {
+    const on = this.highlightedEdges.has(id);
+    if (element.classList.contains('edge-hi') === on) return;
+    element.classList.toggle('edge-hi', on);
+    element.firstElementChild?.setAttribute('marker-end', `url(#${on ? arrowHighlightId : arrowId})`);
+    // Last child paints on top: the selection's edges stay visible where edges cross.
+    if (on) this.edgesLayer.appendChild(element);
   }
 
   private arrowMarker(id: string, className: string): SVGMarkerElement {
@@ -305,58 +575,6 @@ export class GraphRenderer {
       },
       [svg('path', { className, attrs: { d: 'M0,0 L10,5 L0,10 z' } })],
     );
-  }
-
-  private buildGroup(): SVGGElement {
-    const toggle = svg('g', { className: 'group-toggle', attrs: { role: 'button', tabindex: '0' } }, [
-      svg('rect', { className: 'group-toggle-bg', attrs: { width: '18', height: '18', rx: '3' } }),
-      svg('path', { className: 'group-toggle-icon', attrs: { d: 'M5,9 H13' } }),
-    ]);
-    return svg('g', {}, [
-      svg('rect', { className: 'group-box', attrs: { rx: '8' } }),
-      svg('text', { className: 'group-label', attrs: { x: '12', y: '18' } }),
-      toggle,
-      svg('g', { className: 'group-nodes' }),
-    ]);
-  }
-
-  private updateGroup(element: SVGGElement, d: GroupDatum): void {
-    element.setAttribute('data-group', d.name);
-    element.setAttribute('aria-label', `group ${d.name}, ${countLabel(d.members.length, 'asset', 'assets')}`);
-    const rect = element.querySelector('rect.group-box') as SVGRectElement;
-    setNumbers(rect, { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height });
-    const label = element.querySelector('text.group-label') as SVGTextElement;
-    label.textContent = d.name;
-    setNumbers(label, { x: d.box.x + 12, y: d.box.y + 18 });
-    const toggle = element.querySelector('g.group-toggle') as SVGGElement;
-    toggle.setAttribute('transform', `translate(${d.box.x + d.box.width - 24},${d.box.y + 5})`);
-    toggle.setAttribute('aria-label', `Collapse group ${d.name}`);
-  }
-
-  private joinNodes(
-    container: Selection<SVGGElement, unknown, null, undefined>,
-    nodes: ViewNode[],
-    texts: ReadonlyMap<string, AssetNodeText>,
-  ): void {
-    const renderer = this;
-    const sel = container.selectChildren<SVGGElement, ViewNode>('g.node').data(nodes, (d) => d.id);
-    sel.exit().remove();
-    const entered = sel.enter().append((d): SVGGElement => (d.type === 'asset' ? buildAssetNode() : buildGroupNode()));
-    entered.merge(sel).each(function (d) {
-      const box = renderer.boxes.get(d.id);
-      const text = texts.get(d.id);
-      if (!box || !text) {
-        this.classList.add('unplaced');
-        return;
-      }
-      this.classList.remove('unplaced');
-      renderer.nodeOf.set(this, d);
-      renderer.elements.set(d.id, this);
-      this.setAttribute('transform', `translate(${box.x},${box.y})`);
-      this.setAttribute('tabindex', d.id === renderer.tabStop ? '0' : '-1');
-      if (d.type === 'asset') updateAssetNode(this, d, box, text);
-      else updateGroupNode(this, d, box, text);
-    });
   }
 
   private updateEdge(element: SVGGElement, d: EdgeDatum): void {
@@ -386,10 +604,50 @@ export class GraphRenderer {
     tspan.textContent = text;
   }
 
+  /** The node drawn on the canvas under a pointer event (overview mode only). */
+  private nodeAtPointer(event: MouseEvent): ViewNode | undefined {
+    if (!this.overviewOn || !this.view || !this.nodeGrid || !this.graph) return undefined;
+    const rect = this.svg.getBoundingClientRect();
+    const { x, y, k } = this.view.state;
+    const gx = (event.clientX - rect.left - x) / k;
+    const gy = (event.clientY - rect.top - y) / k;
+    // A few pixels of slack: far out, nodes are only a few pixels tall.
+    const id = this.nodeGrid.at(gx, gy, 3 / k);
+    return id === undefined ? undefined : this.graph.byId.get(id);
+  }
+
+  /** The key and kind of the node under the pointer, next to it (the canvas has no `<title>`s). */
+  private showTip(node: ViewNode | null, event?: MouseEvent): void {
+    const id = node?.id ?? null;
+    if (id !== this.hoverId) {
+      this.hoverId = id;
+      this.overview.setHover(id);
+      this.svg.classList.toggle('over-node', id !== null);
+    }
+    if (node === null || !event) {
+      if (!this.tip.classList.contains('hidden')) this.tip.classList.add('hidden');
+      return;
+    }
+    const text = this.nodes.get(node.id)?.datum.text;
+    const title = node.type === 'asset' ? node.asset.userKey : `${node.group} (collapsed group)`;
+    if (this.tip.dataset.node !== node.id) {
+      this.tip.dataset.node = node.id;
+      this.tip.replaceChildren(html('div', { className: 'overview-tip-key', text: title }), html('div', { className: 'overview-tip-meta', text: text?.meta ?? '' }));
+    }
+    const rect = this.svg.getBoundingClientRect();
+    const px = event.clientX - rect.left;
+    const py = event.clientY - rect.top;
+    // Left of the pointer near the right edge, so the tip stays inside the panel.
+    const flip = px > rect.width - 280 ? ' translateX(-100%)' : '';
+    this.tip.style.setProperty('transform', `translate(${px + (flip ? -12 : 14)}px, ${py + 16}px)${flip}`);
+    this.tip.classList.remove('hidden');
+  }
+
   private listen(): void {
     const nodeFor = (event: Event): ViewNode | undefined => {
       const element = (event.target as Element | null)?.closest('g.node');
-      return element ? this.nodeOf.get(element) : undefined;
+      if (element) return this.nodeOf.get(element);
+      return event instanceof MouseEvent ? this.nodeAtPointer(event) : undefined;
     };
     const toggleFor = (event: Event): string | null => {
       const toggle = (event.target as Element | null)?.closest('g.group-toggle');
@@ -420,13 +678,85 @@ export class GraphRenderer {
     });
     this.svg.addEventListener('contextmenu', (event) => {
       const node = nodeFor(event);
+      // VS Code builds its webview context menu from `data-vscode-context` on the target and its
+      // ancestors, after this listener: on the canvas there is no node element, so the root
+      // carries the asset under the pointer for this one menu.
+      const onCanvas = !(event.target as Element | null)?.closest('g.node');
+      if (onCanvas && node?.type === 'asset') this.svg.setAttribute('data-vscode-context', JSON.stringify(nodeContext(node)));
+      else this.svg.removeAttribute('data-vscode-context');
       if (node) this.events.nodeContextMenu(node);
     });
     this.svg.addEventListener('focusin', (event) => {
       const node = nodeFor(event);
       if (node) this.setTabStop(node.id);
     });
+    this.svg.addEventListener('mousemove', (event) => {
+      if (!this.overviewOn) return;
+      const overElement = (event.target as Element | null)?.closest('g.node');
+      this.showTip(event.buttons === 0 && !overElement ? (this.nodeAtPointer(event) ?? null) : null, event);
+    });
+    this.svg.addEventListener('mouseleave', () => this.showTip(null));
   }
+}
+
+function overviewHighlight(h: Highlight): { selectedId: string | null; focusId: string | null; matchIds: string[] | null } {
+  return { selectedId: h.selectedId, focusId: h.focusId, matchIds: h.matchIds === null ? null : [...h.matchIds] };
+}
+
+/** The box an edge may draw in: its points, with room for the arrow head and the label at the ends. */
+function edgeBox(points: readonly Point[]): Box {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of points) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  return { x: x0 - 80, y: y0 - 20, width: x1 - x0 + 160, height: y1 - y0 + 40 };
+}
+
+function overviewStyle(node: ViewNode): OverviewNodeStyle {
+  if (node.type === 'group') return 'stack';
+  const kind = node.asset.asset.kind;
+  return kind === 'stub' || kind === 'external' ? 'outline' : 'card';
+}
+
+function nodeContext(node: Extract<ViewNode, { type: 'asset' }>): NodeContext {
+  return { webviewSection: 'asset', assetKey: node.asset.userKey, preventDefaultContextMenuItems: true };
+}
+
+function buildEdge(): SVGGElement {
+  return svg('g', { className: 'edge' }, [svg('path', { className: 'edge-path', attrs: { 'marker-end': `url(#${arrowId})` } })]);
+}
+
+function buildGroup(): SVGGElement {
+  const toggle = svg('g', { className: 'group-toggle', attrs: { role: 'button', tabindex: '0' } }, [
+    svg('rect', { className: 'group-toggle-bg', attrs: { width: '18', height: '18', rx: '3' } }),
+    svg('path', { className: 'group-toggle-icon', attrs: { d: 'M5,9 H13' } }),
+  ]);
+  return svg('g', { className: 'group', attrs: { role: 'group' } }, [
+    svg('rect', { className: 'group-box', attrs: { rx: '8' } }),
+    svg('text', { className: 'group-label', attrs: { x: '12', y: '18' } }),
+    toggle,
+    // Last child: attachNode puts members here.
+    svg('g', { className: 'group-nodes' }),
+  ]);
+}
+
+function updateGroup(element: SVGGElement, d: GroupDatum): void {
+  element.setAttribute('data-group', d.name);
+  element.setAttribute('aria-label', `group ${d.name}, ${countLabel(d.members.length, 'asset', 'assets')}`);
+  const rect = element.querySelector('rect.group-box') as SVGRectElement;
+  setNumbers(rect, { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height });
+  const label = element.querySelector('text.group-label') as SVGTextElement;
+  label.textContent = d.name;
+  setNumbers(label, { x: d.box.x + 12, y: d.box.y + 18 });
+  const toggle = element.querySelector('g.group-toggle') as SVGGElement;
+  toggle.setAttribute('transform', `translate(${d.box.x + d.box.width - 24},${d.box.y + 5})`);
+  toggle.setAttribute('aria-label', `Collapse group ${d.name}`);
 }
 
 function setNumbers(element: Element, values: Record<string, number>): void {
@@ -455,8 +785,7 @@ function updateAssetNode(element: SVGGElement, d: Extract<ViewNode, { type: 'ass
   element.setAttribute('class', `node kind-${asset.asset.kind}`);
   element.setAttribute('data-key', asset.userKey);
   element.setAttribute('aria-label', assetAriaLabel(asset));
-  const context: NodeContext = { webviewSection: 'asset', assetKey: asset.userKey, preventDefaultContextMenuItems: true };
-  element.setAttribute('data-vscode-context', JSON.stringify(context));
+  element.setAttribute('data-vscode-context', JSON.stringify(nodeContext(d)));
   const [title, body, key, meta, chip, strip] = element.children as unknown as [
     SVGTitleElement,
     SVGRectElement,
@@ -475,10 +804,9 @@ function updateAssetNode(element: SVGGElement, d: Extract<ViewNode, { type: 'ass
     chip.classList.remove('absent');
     const chipText = chip.lastChild as SVGTextElement;
     chipText.textContent = text.chip;
-    // Right-aligned: measured after the text is set, so the chip fits the font actually used.
-    const width = chipText.getComputedTextLength() + 2 * g.chipPaddingX;
-    const x = box.width - g.paddingX - width;
-    setNumbers(chip.firstChild as SVGRectElement, { x, width });
+    // Right-aligned, with the width measured in the chip's font when the node was sized.
+    const x = box.width - g.paddingX - text.chipWidth;
+    setNumbers(chip.firstChild as SVGRectElement, { x, width: text.chipWidth });
     chipText.setAttribute('x', String(x + g.chipPaddingX));
   }
   strip.setAttribute('transform', `translate(0,${g.bodyHeight})`);

@@ -34,6 +34,8 @@ export interface AssetNodeText {
   key: string;
   meta: string;
   chip: string | null;
+  /** The chip's width with its padding (0 without a chip), measured in the chip's font. */
+  chipWidth: number;
   width: number;
   height: number;
 }
@@ -62,11 +64,11 @@ export function fitFromLeft(text: string, maxWidth: number, role: TextRole, meas
 
 function sized(keyText: string, meta: string, chip: string | null, measure: MeasureText, stack: number): AssetNodeText {
   const g = nodeGeometry;
-  const chipWidth = chip === null ? 0 : measure(chip, 'chip') + 2 * g.chipPaddingX + g.gap;
-  const inner = Math.max(measure(keyText, 'key'), measure(meta, 'meta') + chipWidth);
+  const chipWidth = chip === null ? 0 : measure(chip, 'chip') + 2 * g.chipPaddingX;
+  const inner = Math.max(measure(keyText, 'key'), measure(meta, 'meta') + (chip === null ? 0 : chipWidth + g.gap));
   const width = Math.min(g.maxWidth, Math.max(g.minWidth, Math.ceil(inner + 2 * g.paddingX))) + stack;
   const key = fitFromLeft(keyText, g.maxWidth - 2 * g.paddingX, 'key', measure);
-  return { key, meta, chip, width, height: nodeHeight() + stack };
+  return { key, meta, chip, chipWidth, width, height: nodeHeight() + stack };
 }
 
 export function assetNodeText(asset: ModelAsset, measure: MeasureText): AssetNodeText {

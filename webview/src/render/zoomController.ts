@@ -16,7 +16,7 @@ const tinyScale = 0.22;
 /**
  * Pan and zoom with d3-zoom. Each frame writes one CSS transform on the single viewport `<g>`
  * (through the CSSOM, which the style CSP allows) and nothing else; detail levels are classes on
- * the root that change only when a threshold is crossed.
+ * the root that change only when a threshold is crossed, and `moving` marks a gesture in progress.
  */
 export class ZoomController {
   private readonly behaviour: ZoomBehavior<SVGSVGElement, unknown>;
@@ -43,11 +43,17 @@ export class ZoomController {
     document.body.appendChild(this.shield);
     this.behaviour = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.02, 4])
+      // While a gesture lasts the viewport is its own compositor layer (graph.css, `.moving`): a
+      // pan frame then moves pixels already rastered instead of repainting the drawing. Only
+      // during the gesture, because such a layer keeps the raster scale it was made with: at the
+      // end it goes, and the drawing is painted sharp at the new scale.
+      .on('start', () => this.svgElement.classList.add('moving'))
       .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
         if (!this.shielded && (event.sourceEvent as Event | null)?.type === 'mousemove') this.setShield(true);
         this.apply(event.transform);
       })
       .on('end', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        this.svgElement.classList.remove('moving');
         if (this.shielded) this.setShield(false);
         for (const listener of this.endListeners) listener(toState(event.transform));
       });

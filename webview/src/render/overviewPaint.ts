@@ -1,0 +1,343 @@
+/**
+ * Painting the far-out view of a large graph into a bitmap. Runs in the overview worker (and on
+ * the main thread only when no worker can be started), so it uses nothing but OffscreenCanvas,
+ * Path2D and plain data.
+ */
+import type { Box } from '../graph/keyboardNav';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** How a node looks from far out: a card, a dashed-outline card (stub, external) or a stack (collapsed group). */
+export type OverviewNodeStyle = 'card' | 'outline' | 'stack';
+
+export interface OverviewScene {
+  nodes: { id: string; box: Box; style: OverviewNodeStyle }[];
+  groups: { name: string; box: Box }[];
+  edges: { source: string; target: string; points: Point[]; aggregate: boolean }[];
+  extent: Box;
+}
+
+export interface OverviewHighlight {
+  selectedId: string | null;
+  focusId: string | null;
+  matchIds: string[] | null;
+  hoverId: string | null;
+}
+
+/** Theme colours, read from graph.css's tokens on the main thread (a worker has no styles). */
+export interface OverviewPalette {
+  nodeBg: string;
+  nodeBorder: string;
+  nodeBorderOpacity: number;
+  dot: string;
+  groupBg: string;
+  groupBorder: string;
+  groupLabel: string;
+  edge: string;
+  edgeOpacity: number;
+  edgeHighlight: string;
+  selectedBg: string;
+  selectedBorder: string;
+  focusBorder: string;
+  hoverBorder: string;
+  matchBg: string;
+  matchBorder: string;
+  font: string;
+}
+
+/**
+ * The part of the graph a bitmap shows: graph coordinates from (`x`, `y`), at `k` screen pixels
+ * per graph unit, `width` × `height` CSS pixels, `ratio` device pixels per CSS pixel.
+ */
+export interface OverviewRegion {
+  x: number;
+  y: number;
+  k: number;
+  width: number;
+  height: number;
+  ratio: number;
+}
+
+/** Pre-built paths for one tile of the drawing, in graph coordinates. */
+interface Tile {
+  /** Union of everything in the tile (edges may reach far outside the tile's cell). */
+  bounds: Box;
+  cards: Path2D;
+  outlines: Path2D;
+  stacks: Path2D;
+  edges: Path2D;
+  aggregateEdges: Path2D;
+  nodeCount: number;
+}
+
+/** Below this on-screen width (px) of the narrowest node, nodes are solid marks: a border would be all there is of them. */
+const dotWidth = 12;
+const narrowestNode = 140;
+export const groupLabelPx = 12;
+const dimmedAlpha = 0.35;
+
+/**
+ * Draws a scene: group boxes, then edges, then nodes (only the tiles that overlap the region),
+ * then highlights (search matches, the selection and its edges, the focus, the hovered node), then
+ * group names at a fixed pixel size where their box can hold them. Paths are built once per scene.
+ */
+export class OverviewPainter {
+  private tiles: Tile[] = [];
+  private groups: OverviewScene['groups'] = [];
+  private groupsPath = new Path2D();
+  private nodeBox = new Map<string, Box>();
+  private edgesOf = new Map<string, Point[][]>();
+  private nodeCount = 0;
+  private highlight: OverviewHighlight = { selectedId: null, focusId: null, matchIds: null, hoverId: null };
+  private highlightPaths: { matches: Path2D; selectedEdges: Path2D } | null = null;
+  private palette: OverviewPalette | null = null;
+  private canvas: OffscreenCanvas | null = null;
+
+  get sceneNodes(): number {
+    return this.nodeCount;
+  }
+
+  setScene(scene: OverviewScene): void {
+    this.nodeBox = new Map(scene.nodes.map((n) => [n.id, n.box]));
+    this.nodeCount = scene.nodes.length;
+    this.groups = scene.groups;
+    this.groupsPath = new Path2D();
+    for (const g of scene.groups) this.groupsPath.rect(g.box.x, g.box.y, g.box.width, g.box.height);
+    this.edgesOf = new Map();
+    for (const e of scene.edges) {
+      for (const end of new Set([e.source, e.target])) {
+        let list = this.edgesOf.get(end);
+        if (!list) this.edgesOf.set(end, (list = []));
+        list.push(e.points);
+      }
+    }
+    this.tiles = buildTiles(scene);
+    this.highlightPaths = null;
+  }
+
+  setHighlight(highlight: OverviewHighlight): void {
+    this.highlight = highlight;
+    this.highlightPaths = null;
+  }
+
+  setPalette(palette: OverviewPalette): void {
+    this.palette = palette;
+  }
+
+  /** Paints the region; null before a palette arrived. `drawn` counts the nodes of the tiles painted. */
+  paint(region: OverviewRegion): { bitmap: ImageBitmap; drawn: number } | null {
+    const p = this.palette;
+    if (!p) return null;
+    const pixelWidth = Math.max(1, Math.round(region.width * region.ratio));
+    const pixelHeight = Math.max(1, Math.round(region.height * region.ratio));
+    if (!this.canvas) this.canvas = new OffscreenCanvas(pixelWidth, pixelHeight);
+    const canvas = this.canvas;
+    canvas.width = pixelWidth;
+    canvas.height = pixelHeight;
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    const { k, ratio } = region;
+    context.setTransform(k * ratio, 0, 0, k * ratio, -region.x * k * ratio, -region.y * k * ratio);
+    const px = 1 / k; // one screen pixel in graph units
+    const view: Box = { x: region.x, y: region.y, width: region.width / k, height: region.height / k };
+    const visible = this.tiles.filter((t) => overlaps(t.bounds, view));
+    const searching = this.highlight.matchIds !== null;
+    const dots = k * narrowestNode < dotWidth;
+
+    context.fillStyle = p.groupBg;
+    context.fill(this.groupsPath);
+    context.strokeStyle = p.groupBorder;
+    context.lineWidth = px;
+    context.stroke(this.groupsPath);
+
+    context.globalAlpha = p.edgeOpacity * (searching ? dimmedAlpha : 1);
+    context.strokeStyle = p.edge;
+    context.lineWidth = 1.25 * px;
+    for (const tile of visible) context.stroke(tile.edges);
+    context.lineWidth = 2.5 * px;
+    for (const tile of visible) context.stroke(tile.aggregateEdges);
+
+    const nodeAlpha = searching ? dimmedAlpha : 1;
+    context.globalAlpha = nodeAlpha;
+    let drawn = 0;
+    for (const tile of visible) drawn += tile.nodeCount;
+    if (dots) {
+      context.fillStyle = p.dot;
+      for (const tile of visible) {
+        context.fill(tile.cards);
+        context.fill(tile.stacks);
+      }
+      context.strokeStyle = p.dot;
+      context.lineWidth = px;
+      for (const tile of visible) context.stroke(tile.outlines);
+    } else {
+      context.fillStyle = p.nodeBg;
+      for (const tile of visible) {
+        context.fill(tile.cards);
+        context.fill(tile.outlines);
+        context.fill(tile.stacks);
+      }
+      context.globalAlpha = nodeAlpha * p.nodeBorderOpacity;
+      context.strokeStyle = p.nodeBorder;
+      context.lineWidth = px;
+      for (const tile of visible) {
+        context.stroke(tile.cards);
+        context.stroke(tile.stacks);
+      }
+      context.setLineDash([5 * px, 3 * px]);
+      for (const tile of visible) context.stroke(tile.outlines);
+      context.setLineDash([]);
+    }
+    context.globalAlpha = 1;
+    this.paintHighlights(context, p, px);
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.paintGroupLabels(context, p, region, view);
+    return { bitmap: canvas.transferToImageBitmap(), drawn };
+  }
+
+  private paintHighlights(context: OffscreenCanvasRenderingContext2D, p: OverviewPalette, px: number): void {
+    const h = this.highlight;
+    const paths = (this.highlightPaths ??= this.buildHighlightPaths());
+    if (h.matchIds !== null) {
+      context.fillStyle = p.matchBg;
+      context.fill(paths.matches);
+      context.strokeStyle = p.matchBorder;
+      context.lineWidth = 2 * px;
+      context.stroke(paths.matches);
+    }
+    context.strokeStyle = p.edgeHighlight;
+    context.lineWidth = 2 * px;
+    context.stroke(paths.selectedEdges);
+    const outline = (id: string | null, fill: string | null, stroke: string, width: number): void => {
+      const box = id === null ? undefined : this.nodeBox.get(id);
+      if (!box) return;
+      // At least a few pixels tall, so a far-out selection can still be found.
+      const grow = Math.max(0, (6 * px - box.height) / 2);
+      const r = { x: box.x - grow, y: box.y - grow, width: box.width + 2 * grow, height: box.height + 2 * grow };
+      if (fill !== null) {
+        context.fillStyle = fill;
+        context.fillRect(r.x, r.y, r.width, r.height);
+      }
+      context.strokeStyle = stroke;
+      context.lineWidth = width * px;
+      context.strokeRect(r.x, r.y, r.width, r.height);
+    };
+    outline(h.focusId, null, p.focusBorder, 2.5);
+    outline(h.selectedId, p.selectedBg, p.selectedBorder, 2);
+    outline(h.hoverId, null, p.hoverBorder, 2);
+  }
+
+  private buildHighlightPaths(): { matches: Path2D; selectedEdges: Path2D } {
+    const matches = new Path2D();
+    for (const id of this.highlight.matchIds ?? []) {
+      const box = this.nodeBox.get(id);
+      if (box) matches.rect(box.x, box.y, box.width, box.height);
+    }
+    const selectedEdges = new Path2D();
+    const selected = this.highlight.selectedId;
+    if (selected !== null) for (const points of this.edgesOf.get(selected) ?? []) traceEdge(selectedEdges, points);
+    return { matches, selectedEdges };
+  }
+
+  /** Group names at a fixed pixel size, where the box is wide and tall enough to hold one. */
+  private paintGroupLabels(context: OffscreenCanvasRenderingContext2D, p: OverviewPalette, region: OverviewRegion, view: Box): void {
+    const { k } = region;
+    context.font = p.font;
+    context.fillStyle = p.groupLabel;
+    context.textBaseline = 'top';
+    for (const g of this.groups) {
+      if (!overlaps(g.box, view)) continue;
+      const width = g.box.width * k;
+      if (width < 40 || g.box.height * k < groupLabelPx + 6) continue;
+      if (context.measureText(g.name).width + 12 > width) continue;
+      context.fillText(g.name, (g.box.x - region.x) * k + 6, (g.box.y - region.y) * k + 4);
+    }
+  }
+}
+
+/**
+ * Splits the scene into a grid of tiles (about 64 nodes each); a node belongs to the tile of its
+ * centre, an edge to the tile of its source end, and each tile's bounds grow to cover both.
+ */
+function buildTiles(scene: OverviewScene): Tile[] {
+  const { extent } = scene;
+  const side = Math.max(1, Math.min(64, Math.round(Math.sqrt(scene.nodes.length / 64))));
+  const aspect = extent.width > 0 && extent.height > 0 ? extent.width / extent.height : 1;
+  const columns = Math.max(1, Math.round(side * Math.sqrt(aspect)));
+  const rows = Math.max(1, Math.round(side / Math.sqrt(aspect)));
+  const cellWidth = Math.max(1, extent.width / columns);
+  const cellHeight = Math.max(1, extent.height / rows);
+  const tiles: (Tile | undefined)[] = new Array(columns * rows);
+  const tileAt = (x: number, y: number): Tile => {
+    const c = Math.min(columns - 1, Math.max(0, Math.floor((x - extent.x) / cellWidth)));
+    const r = Math.min(rows - 1, Math.max(0, Math.floor((y - extent.y) / cellHeight)));
+    const i = r * columns + c;
+    let tile = tiles[i];
+    if (!tile) {
+      tile = {
+        bounds: { x: Infinity, y: Infinity, width: -Infinity, height: -Infinity },
+        cards: new Path2D(),
+        outlines: new Path2D(),
+        stacks: new Path2D(),
+        edges: new Path2D(),
+        aggregateEdges: new Path2D(),
+        nodeCount: 0,
+      };
+      tiles[i] = tile;
+    }
+    return tile;
+  };
+  for (const node of scene.nodes) {
+    const b = node.box;
+    const tile = tileAt(b.x + b.width / 2, b.y + b.height / 2);
+    tile.nodeCount++;
+    grow(tile.bounds, b.x, b.y, b.x + b.width, b.y + b.height);
+    if (node.style === 'stack') {
+      // The collapsed-group card with the two cards behind it, as in the SVG (offset 3).
+      const o = 3;
+      for (const d of [2 * o, o, 0]) tile.stacks.rect(b.x + d, b.y + d, b.width - 2 * o, b.height - 2 * o);
+    } else {
+      (node.style === 'outline' ? tile.outlines : tile.cards).rect(b.x, b.y, b.width, b.height);
+    }
+  }
+  for (const edge of scene.edges) {
+    const first = edge.points[0];
+    if (!first || edge.points.length < 2) continue;
+    const tile = tileAt(first.x, first.y);
+    traceEdge(edge.aggregate ? tile.aggregateEdges : tile.edges, edge.points);
+    for (const point of edge.points) grow(tile.bounds, point.x, point.y, point.x, point.y);
+  }
+  return tiles
+    .filter((t): t is Tile => t !== undefined)
+    .map((t) => ({ ...t, bounds: { x: t.bounds.x, y: t.bounds.y, width: t.bounds.width - t.bounds.x, height: t.bounds.height - t.bounds.y } }));
+}
+
+/**
+ * The same curve as the SVG edges (d3's curveBumpX: horizontal tangents at every point), so the
+ * drawing does not shift when the view switches between canvas and SVG.
+ */
+function traceEdge(path: Path2D, points: readonly Point[]): void {
+  const first = points[0] as Point;
+  path.moveTo(first.x, first.y);
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1] as Point;
+    const b = points[i] as Point;
+    const mid = (a.x + b.x) / 2;
+    path.bezierCurveTo(mid, a.y, mid, b.y, b.x, b.y);
+  }
+}
+
+/** Bounds under construction keep the far corner in width/height until buildTiles finishes them. */
+function grow(bounds: Box, x0: number, y0: number, x1: number, y1: number): void {
+  bounds.x = Math.min(bounds.x, x0);
+  bounds.y = Math.min(bounds.y, y0);
+  bounds.width = Math.max(bounds.width, x1);
+  bounds.height = Math.max(bounds.height, y1);
+}
+
+export function overlaps(a: Box, b: Box): boolean {
+  return a.x <= b.x + b.width && a.x + a.width >= b.x && a.y <= b.y + b.height && a.y + a.height >= b.y;
+}
