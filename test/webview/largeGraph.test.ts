@@ -116,18 +116,22 @@ describe('a 2,000-asset graph', { timeout: 300_000 }, () => {
   });
 
   test('zooming in hands over to SVG nodes, only those near the window', async () => {
-    const svgBox = await page.locator('svg#graph').boundingBox();
-    assert.ok(svgBox);
-    await page.mouse.move(svgBox.x + svgBox.width / 2, svgBox.y + svgBox.height / 2);
+    // Zoom in on the keyboard's asset (the one SVG node far out), so the window shows it and its neighbours.
+    const stop = page.locator('g.node[tabindex="0"]');
+    const key = (await stop.getAttribute('data-key')) ?? '';
+    const at = await stop.boundingBox();
+    assert.ok(at && key !== '');
+    await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
     const scale = (): Promise<number> => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector('g.viewport') as Element).transform).a);
     for (let i = 0; i < 60 && (await scale()) < 0.8; i++) await page.mouse.wheel(0, -120);
     await page.waitForFunction(() => document.getElementById('graph')?.getAttribute('data-drawing') === 'complete' && !document.getElementById('graph')?.classList.contains('overview'), undefined, { timeout: 10_000 });
     const count = await page.locator('g.node[data-key]').count();
     assert.ok(count > 3 && count < 600, `${count} asset nodes in the SVG near the window (of 2,000)`);
     await page.waitForFunction(() => document.querySelector('canvas.overview-canvas')?.classList.contains('hidden'), undefined, { timeout: 5_000 });
-    // Labels are real text again.
-    const label = await page.locator('g.node[data-key] text.node-key').first().textContent();
-    assert.ok(label && label.length > 0);
+    // Labels are real text again, and the asset zoomed on is in the window.
+    const node = page.locator(`g.node[data-key="${key}"]`);
+    assert.ok(((await node.locator('text.node-key').textContent()) ?? '').endsWith(key.split('/').pop() ?? '?'), 'the label shows the key');
+    assert.ok(await node.locator('text.node-key').isVisible(), `${key} is drawn with its label`);
     await screenshot(page, 'large-zoomed-in-dark');
   });
 
