@@ -20,13 +20,11 @@ export class BoxGrid<T> {
 
   /** `extent` is the area the boxes are in; `targetPerCell` trades cell count for cell size. */
   constructor(entries: readonly (readonly [T, Box])[], extent: Box, targetPerCell = 24) {
-    const count = Math.max(1, entries.length);
-    const side = Math.max(1, Math.min(256, Math.round(Math.sqrt(count / targetPerCell))));
-    const aspect = extent.width > 0 && extent.height > 0 ? extent.width / extent.height : 1;
-    this.columns = Math.max(1, Math.min(512, Math.round(side * Math.sqrt(aspect))));
-    this.rows = Math.max(1, Math.min(512, Math.round(side / Math.sqrt(aspect))));
-    this.cellWidth = Math.max(1, extent.width / this.columns);
-    this.cellHeight = Math.max(1, extent.height / this.rows);
+    const shape = gridShape(entries.length, extent, targetPerCell);
+    this.columns = shape.columns;
+    this.rows = shape.rows;
+    this.cellWidth = shape.cellWidth;
+    this.cellHeight = shape.cellHeight;
     this.origin = { x: extent.x, y: extent.y };
     this.cells = Array.from({ length: this.columns * this.rows }, () => []);
     for (const [item, box] of entries) {
@@ -93,4 +91,16 @@ export class BoxGrid<T> {
   private clamp(value: number, count: number): number {
     return Math.min(count - 1, Math.max(0, value));
   }
+}
+
+/**
+ * Columns and rows for about `perCell` of `count` evenly spread items per cell, with cells of the
+ * extent's aspect ratio (at most 512 a side).
+ */
+export function gridShape(count: number, extent: Box, perCell: number): { columns: number; rows: number; cellWidth: number; cellHeight: number } {
+  const side = Math.max(1, Math.min(256, Math.round(Math.sqrt(Math.max(1, count) / perCell))));
+  const aspect = extent.width > 0 && extent.height > 0 ? extent.width / extent.height : 1;
+  const columns = Math.max(1, Math.min(512, Math.round(side * Math.sqrt(aspect))));
+  const rows = Math.max(1, Math.min(512, Math.round(side / Math.sqrt(aspect))));
+  return { columns, rows, cellWidth: Math.max(1, extent.width / columns), cellHeight: Math.max(1, extent.height / rows) };
 }

@@ -3,7 +3,7 @@ import type { NodeContext } from '../../../src/protocol/graphProtocol';
 import { assetAriaLabel, assetTooltip, countLabel, mappingDescription, mappingLabel } from '../graph/labels';
 import type { Box } from '../graph/keyboardNav';
 import type { ViewEdge, ViewNode, VisibleGraph } from '../graph/visibleGraph';
-import type { LayoutResult } from '../layout/layoutTypes';
+import type { LayoutPoint, LayoutResult } from '../layout/layoutTypes';
 import { html, svg } from '../ui/dom';
 import { BoxGrid } from './boxGrid';
 import { readableScale } from './minimap';
@@ -13,10 +13,7 @@ import { overlaps } from './overviewPaint';
 import type { OverviewNodeStyle } from './overviewPaint';
 import type { ZoomState } from './zoomController';
 
-export interface Point {
-  x: number;
-  y: number;
-}
+export type Point = LayoutPoint;
 
 /** What the user did to the drawing; the app decides what it means. */
 export interface RendererEvents {

@@ -4,11 +4,8 @@
  * Path2D and plain data.
  */
 import type { Box } from '../graph/keyboardNav';
-
-export interface Point {
-  x: number;
-  y: number;
-}
+import type { LayoutPoint as Point } from '../layout/layoutTypes';
+import { gridShape } from './boxGrid';
 
 /** How a node looks from far out: a card, a dashed-outline card (stub, external) or a stack (collapsed group). */
 export type OverviewNodeStyle = 'card' | 'outline' | 'stack';
@@ -264,12 +261,7 @@ export class OverviewPainter {
  */
 function buildTiles(scene: OverviewScene): Tile[] {
   const { extent } = scene;
-  const side = Math.max(1, Math.min(64, Math.round(Math.sqrt(scene.nodes.length / 64))));
-  const aspect = extent.width > 0 && extent.height > 0 ? extent.width / extent.height : 1;
-  const columns = Math.max(1, Math.round(side * Math.sqrt(aspect)));
-  const rows = Math.max(1, Math.round(side / Math.sqrt(aspect)));
-  const cellWidth = Math.max(1, extent.width / columns);
-  const cellHeight = Math.max(1, extent.height / rows);
+  const { columns, rows, cellWidth, cellHeight } = gridShape(scene.nodes.length, extent, 64);
   const tiles: (Tile | undefined)[] = new Array(columns * rows);
   const tileAt = (x: number, y: number): Tile => {
     const c = Math.min(columns - 1, Math.max(0, Math.floor((x - extent.x) / cellWidth)));
