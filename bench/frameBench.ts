@@ -27,7 +27,8 @@
  * software on the CPU, so numbers are pessimistic compared to VS Code on a machine with a GPU.
  *
  * Environment knobs: BENCH_PHASE_S (seconds per pan / zoom phase, default 5), BENCH_TRACE=0 skips the
- * traced pan, BENCH_GROUPS / BENCH_PER_GROUP (default 200 × 50).
+ * traced pan, BENCH_GROUPS / BENCH_PER_GROUP (default 200 × 50), BENCH_LOAF=1 prints each phase's
+ * long-animation-frame sums (script / style+layout / render).
  */
 import assert from 'node:assert/strict';
 import { cpus, loadavg } from 'node:os';
