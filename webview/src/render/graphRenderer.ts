@@ -133,7 +133,6 @@ export class GraphRenderer {
   private view: { state: ZoomState; size: ViewSize } | null = null;
   /** The graph area whose elements are in the SVG (virtual, readable scale); null: sync on the next view. */
   private syncedArea: Box | null = null;
-  private overviewSynced = false;
   private overviewOn = false;
   /** Set while everything is drawn in SVG for an export. */
   private full = false;
@@ -177,10 +176,6 @@ export class GraphRenderer {
     return this.bounds;
   }
 
-  /** Whether the canvas is drawing the graph (a large graph below the readable scale). */
-  get overviewActive(): boolean {
-    return this.overviewOn;
-  }
 
   nodeBoxes(): ReadonlyMap<string, Box> {
     return this.boxes;
@@ -269,7 +264,6 @@ export class GraphRenderer {
       this.overview.setHighlight(overviewHighlight(this.highlight));
     }
     this.syncedArea = null;
-    this.overviewSynced = false;
     if (this.tabStop === null || !nodes.has(this.tabStop)) this.tabStop = graph.nodes.find((n) => nodes.has(n.id))?.id ?? null;
     if (!virtual) {
       this.setOverview(false);
@@ -331,8 +325,7 @@ export class GraphRenderer {
       this.full = false;
       this.svg.classList.toggle('overview', wasOverview);
       this.syncedArea = null;
-      this.overviewSynced = false;
-      if (this.view && this.nodes.size > virtualThreshold) this.setView(this.view.state, this.view.size);
+        if (this.view && this.nodes.size > virtualThreshold) this.setView(this.view.state, this.view.size);
     }
   }
 

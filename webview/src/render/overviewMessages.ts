@@ -61,7 +61,7 @@ export const OverviewRequest = z.discriminatedUnion('type', [
 export type OverviewRequest = z.infer<typeof OverviewRequest>;
 
 export type OverviewReply =
-  | { type: 'painted'; paintId: number; region: OverviewRegion; drawn: number; nodes: number; bitmap: ImageBitmap }
+  | { type: 'painted'; paintId: number; region: OverviewRegion; drawn: number; bitmap: ImageBitmap }
   | { type: 'failed'; paintId: number; message: string };
 
 export const OverviewReplySchema = z.discriminatedUnion('type', [
@@ -70,7 +70,6 @@ export const OverviewReplySchema = z.discriminatedUnion('type', [
     paintId: z.number(),
     region: RegionSchema,
     drawn: z.number(),
-    nodes: z.number(),
     bitmap: z.custom<ImageBitmap>((v) => typeof ImageBitmap !== 'undefined' && v instanceof ImageBitmap),
   }),
   z.object({ type: z.literal('failed'), paintId: z.number(), message: z.string() }),
@@ -100,7 +99,7 @@ export function handleOverviewMessage(painter: OverviewPainter, data: unknown): 
       case 'paint': {
         const painted = painter.paint(request.region);
         if (!painted) return { type: 'failed', paintId: request.paintId, message: 'no palette or no 2D context yet' };
-        return { type: 'painted', paintId: request.paintId, region: request.region, drawn: painted.drawn, nodes: painter.sceneNodes, bitmap: painted.bitmap };
+        return { type: 'painted', paintId: request.paintId, region: request.region, drawn: painted.drawn, bitmap: painted.bitmap };
       }
     }
   } catch (error) {

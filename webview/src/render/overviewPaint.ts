@@ -87,19 +87,13 @@ export class OverviewPainter {
   private groupsPath = new Path2D();
   private nodeBox = new Map<string, Box>();
   private edgesOf = new Map<string, Point[][]>();
-  private nodeCount = 0;
   private highlight: OverviewHighlight = { selectedId: null, focusId: null, matchIds: null, hoverId: null };
   private highlightPaths: { matches: Path2D; selectedEdges: Path2D } | null = null;
   private palette: OverviewPalette | null = null;
   private canvas: OffscreenCanvas | null = null;
 
-  get sceneNodes(): number {
-    return this.nodeCount;
-  }
-
   setScene(scene: OverviewScene): void {
     this.nodeBox = new Map(scene.nodes.map((n) => [n.id, n.box]));
-    this.nodeCount = scene.nodes.length;
     this.groups = scene.groups;
     this.groupsPath = new Path2D();
     for (const g of scene.groups) this.groupsPath.rect(g.box.x, g.box.y, g.box.width, g.box.height);
