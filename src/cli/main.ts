@@ -1,5 +1,13 @@
 import { scanPaths } from '../core/scan/scanner';
 import { formatGraph, graphFormats, type GraphFormat } from './formats';
+import {
+  CommandError,
+  conformanceCommand,
+  impactCommand,
+  partitionFormats,
+  partitionsCommand,
+  type PartitionFormat,
+} from './partitionCommands';
 
 /** Raised for bad command lines: exit code 2 and the usage text. */
 class UsageError extends Error {}
@@ -10,6 +18,14 @@ Commands:
   scan [PATH...] [--format json|dot|mermaid|text] [--workers N]
       Reads the Dagster project(s) at PATH (folders or single files; default: the current folder)
       without running them, and prints the asset graph.
+  partitions PATH --asset KEY [--now ISO] [--limit N] [--format json|text]
+      The partitions of one asset at --now (default: the current time): count, first, last and
+      the first N keys (default 100). KEY is Dagster's user string: a/b, with \/ for a slash.
+  impact PATH --asset KEY [--partitions all|FIRST...LAST|K1,K2] [--now ISO] [--format json|text]
+      Every downstream asset whose partitions depend on those partitions of KEY, through each
+      dependency's partition mapping, with depth, count and ranges.
+  conformance partition-cases FILE [--format json]
+      Evaluates every case of a Dagster partition-oracle file and prints {"results": [...]}.
 
 Exit codes: 0 the command ran (diagnostics or not), 2 usage error, 1 failure.
 `;
@@ -53,12 +69,67 @@ async function scanCommand(argv: string[]): Promise<void> {
   process.stdout.write(formatGraph(graph, format));
 }
 
+function partitionFormat(options: Map<string, string>): PartitionFormat {
+  const format = (options.get('format') ?? 'json') as PartitionFormat;
+  if (!partitionFormats.includes(format)) throw new UsageError(`--format must be one of ${partitionFormats.join(', ')}`);
+  return format;
+}
+
+function onePath(positionals: string[], command: string): string {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one PATH`);
+  return positionals[0] ?? '.';
+}
+
+function requireOption(options: Map<string, string>, name: string): string {
+  const value = options.get(name);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function partitionsMain(argv: string[]): Promise<string> {
+  const { positionals, options } = parseArgs(argv, new Set(['asset', 'now', 'limit', 'format']));
+  return partitionsCommand({
+    path: onePath(positionals, 'partitions'),
+    asset: requireOption(options, 'asset'),
+    now: options.get('now'),
+    limit: options.get('limit'),
+    format: partitionFormat(options),
+  });
+}
+
+async function impactMain(argv: string[]): Promise<string> {
+  const { positionals, options } = parseArgs(argv, new Set(['asset', 'partitions', 'now', 'format']));
+  return impactCommand({
+    path: onePath(positionals, 'impact'),
+    asset: requireOption(options, 'asset'),
+    partitions: options.get('partitions'),
+    now: options.get('now'),
+    format: partitionFormat(options),
+  });
+}
+
+function conformanceMain(argv: string[]): string {
+  const { positionals, options } = parseArgs(argv, new Set(['format']));
+  if (positionals.length !== 2) throw new UsageError('conformance takes a suite name and a FILE');
+  if ((options.get('format') ?? 'json') !== 'json') throw new UsageError('conformance prints json only');
+  return conformanceCommand({ suite: positionals[0] as string, file: positionals[1] as string });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'scan':
         await scanCommand(rest);
+        return 0;
+      case 'partitions':
+        process.stdout.write(await partitionsMain(rest));
+        return 0;
+      case 'impact':
+        process.stdout.write(await impactMain(rest));
+        return 0;
+      case 'conformance':
+        process.stdout.write(conformanceMain(rest));
         return 0;
       case undefined:
       case '-h':
@@ -70,6 +141,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
+    if (error instanceof CommandError) {
+      process.stderr.write(`asset-lineage: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`asset-lineage: ${error.message}\n\n${usage}`);
       return 2;
