@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { assetHoverMarkdown } from '../core/view/assetText';
+import { loadCore } from './lazyCore';
 import { keyReferenceAt, type KeyReference } from '../core/view/keyReference';
 import type { LocatedAsset } from '../core/view/workspaceIndex';
 import type { DocumentAssets } from './documentAssets';
@@ -28,7 +29,8 @@ export class AssetLanguageFeatures extends Disposable implements vscode.HoverPro
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const found = this.assetAt(document, position);
     if (!found || !this.scanner.index) return undefined;
-    const markdown = new vscode.MarkdownString(assetHoverMarkdown(found.asset, this.scanner.index));
+    const partitions = found.asset.node.partitions ? loadCore().partitionsNowText(found.asset.node.partitions, Date.now()) : undefined;
+    const markdown = new vscode.MarkdownString(assetHoverMarkdown(found.asset, this.scanner.index, 12, partitions));
     // Workspace text (keys, descriptions) is in this Markdown: no command links, no HTML.
     markdown.isTrusted = false;
     markdown.supportHtml = false;

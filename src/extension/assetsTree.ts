@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AssetKind } from '../core/model/graph';
 import { assetTooltip, countLabel, treeDescription } from '../core/view/assetText';
+import { loadCore } from './lazyCore';
 import { buildAssetTree, type AssetTree, type TreeAsset, type TreeElement } from '../core/view/assetTree';
 import type { WorkspaceIndex } from '../core/view/workspaceIndex';
 import { Disposable } from './lifecycle';
@@ -75,7 +76,7 @@ class AssetTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         item.iconPath = new vscode.ThemeIcon(kindIcons[asset.node.kind]);
         item.description = treeDescription(asset);
         // A plain string: keys and descriptions come from the workspace and must not be rendered as Markdown.
-        item.tooltip = assetTooltip(asset);
+        item.tooltip = assetTooltip(asset, asset.node.partitions ? loadCore().partitionsNowText(asset.node.partitions, Date.now()) : undefined);
         item.contextValue = 'asset';
         item.command = { command: 'assetLineage.openDefinition', title: 'Open Definition', arguments: [element] };
         return item;

@@ -4,3 +4,4 @@
  */
 export { formatGraph } from '../cli/formats';
 export { scanPaths, ScanSession } from '../core/scan/scanner';
+export { partitionsNowText } from '../core/view/partitionsText';

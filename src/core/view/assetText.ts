@@ -61,7 +61,7 @@ export function treeDescription(asset: LocatedAsset): string {
 }
 
 /** Tooltip of a tree item: plain text, so nothing in a key or description is interpreted. */
-export function assetTooltip(asset: LocatedAsset): string {
+export function assetTooltip(asset: LocatedAsset, partitionsNow?: string): string {
   const { node } = asset;
   const lines = [
     asset.userKey,
@@ -70,6 +70,7 @@ export function assetTooltip(asset: LocatedAsset): string {
     `Code location: ${node.codeLocation}`,
   ];
   if (node.partitions) lines.push(`Partitions: ${partitionsSummary(node.partitions)}`);
+  if (node.partitions && partitionsNow) lines.push(`  ${partitionsNow}`);
   lines.push(`Defined in: ${definitionLabel(asset)}`);
   if (node.description) lines.push('', node.description.trim());
   return lines.join('\n');
@@ -107,7 +108,7 @@ function keyList(keys: readonly string[], limit: number): string {
  * Hover text of an asset (Markdown; every name escaped, keys in code spans). Direct neighbours
  * are listed; the transitive counts say how far a change reaches.
  */
-export function assetHoverMarkdown(asset: LocatedAsset, index: WorkspaceIndex, limit = 12): string {
+export function assetHoverMarkdown(asset: LocatedAsset, index: WorkspaceIndex, limit = 12, partitionsNow?: string): string {
   const { node } = asset;
   const upstream = index.upstream(asset.userKey);
   const downstream = index.downstream(asset.userKey);
@@ -118,6 +119,10 @@ export function assetHoverMarkdown(asset: LocatedAsset, index: WorkspaceIndex, l
   const facts = [`group ${escapeMarkdown(node.group)}`, `code location ${escapeMarkdown(node.codeLocation)}`];
   if (node.partitions) facts.push(`partitions ${escapeMarkdown(partitionsSummary(node.partitions))}`);
   lines.push(facts.join(' · '));
+  if (node.partitions && partitionsNow) {
+    lines.push('');
+    lines.push(escapeMarkdown(partitionsNow));
+  }
   if (node.description) {
     lines.push('');
     lines.push(escapeMarkdown(node.description.trim()));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assetHoverMarkdown, assetTooltip, codeSpan, countLabel, escapeMarkdown, partitionsSummary, treeDescription } from '../../../src/core/view/assetText';
+import { partitionsNowText } from '../../../src/core/view/partitionsText';
 import { WorkspaceIndex } from '../../../src/core/view/workspaceIndex';
 import { folder, harborFolder, node } from './viewFixtures';
 
@@ -46,6 +47,23 @@ describe('asset text', () => {
     const hostile = new WorkspaceIndex([folder('/w', [node(['<b>x'], { description: '[click](command:workbench.action.quit)' })])]);
     const text = assetHoverMarkdown(hostile.get('<b>x')!, hostile);
     assert.ok(!text.includes('<b>') && !text.includes('[click]('), text);
+  });
+
+  test('the partitions that exist now, as Dagster lists them', () => {
+    const now = Date.UTC(2024, 2, 1, 12);
+    assert.equal(partitionsNowText(harbor.get('raw/voyages')!.node.partitions, now), '60 partitions now: 2024-01-01 … 2024-02-29');
+    assert.equal(
+      partitionsNowText(harbor.get('raw/container_moves')!.node.partitions, now),
+      '240 partitions now: 2024-01-01|rotterdam … 2024-02-29|los_angeles',
+    );
+    assert.equal(partitionsNowText(harbor.get('raw/vessel_profiles')!.node.partitions, now), 'dynamic partition keys are read from the Dagster instance');
+    assert.equal(partitionsNowText(harbor.get('raw/voyages')!.node.partitions, Date.UTC(2023, 0, 1)), 'no partitions yet');
+    // Dagster parses start with fmt: an hourly start without a time fails to load.
+    const bad = { type: 'hourly' as const, start: '2024-01-01', end: null, timezone: 'UTC', fmt: '%Y-%m-%d-%H:%M', endOffset: 0, cronSchedule: '0 * * * *', minuteOffset: 0 };
+    assert.match(partitionsNowText(bad, now), /^Dagster would refuse this definition: the start '2024-01-01' does not match the format '%Y-%m-%d-%H:%M'/);
+    const voyages = harbor.get('raw/voyages')!;
+    const md = assetHoverMarkdown(voyages, harbor, 12, partitionsNowText(voyages.node.partitions, now));
+    assert.ok(md.includes('60 partitions now: 2024\\-01\\-01 … 2024\\-02\\-29'), md);
   });
 
   test('long neighbour lists are cut', () => {
