@@ -1,6 +1,7 @@
 import type { TimeWindowPartitions } from '../model/partitions';
 import { scheduleFor, type Schedule } from './schedule';
 import { FormatError, formatOffset, strftime, strptime } from './strftime';
+import { parseCron } from './cron';
 import { zoneRules } from './timeZone';
 
 /**
@@ -177,5 +178,23 @@ function parseBoundary(def: TimeWindowPartitions, text: string, which: 'start' |
       throw new PartitionsError(`the ${which} '${text}' does not match the format '${def.fmt}': ${error.message}`);
     }
     throw new PartitionsError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Why Dagster would refuse to build this definition (a time zone it does not know, an invalid cron
+ * schedule, a `fmt` it cannot use, a `start` or `end` that does not match `fmt`), or null. Needs no
+ * evaluation time: the scanner calls it for every definition it reads.
+ */
+export function timeWindowProblem(def: TimeWindowPartitions): string | null {
+  try {
+    zoneRules(def.timezone);
+    parseCron(def.cronSchedule);
+    strftime(0, def.fmt);
+    parseBoundary(def, def.start, 'start');
+    if (def.end !== null) parseBoundary(def, def.end, 'end');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }

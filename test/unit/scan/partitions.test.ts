@@ -107,6 +107,20 @@ describe('partitions definitions', () => {
     assert.ok(three.problems.some((p) => p.includes('exactly 2 dimensions')));
   });
 
+  test('definitions Dagster refuses to load are errors: start not in fmt, bad cron, unknown zone, bad day', async () => {
+    const problems = async (definition: string): Promise<string[]> => ((await partitionsOf(definition)) as { problems: string[] }).problems;
+    // Dagster parses the start with fmt, and the hourly fmt has the hour.
+    assert.match((await problems('HourlyPartitionsDefinition(start_date="2024-01-01")'))[0] ?? '', /start '2024-01-01' does not match the format '%Y-%m-%d-%H:%M'.*Dagster fails to load/);
+    assert.match((await problems('DailyPartitionsDefinition(start_date="2024-01-01", timezone="Mars/Olympus")'))[0] ?? '', /unknown time zone 'Mars\/Olympus'/);
+    assert.match((await problems('MonthlyPartitionsDefinition(start_date="2024-01-01", day_offset=32)'))[0] ?? '', /Found invalid cron schedule/);
+    assert.match(
+      (await problems('TimeWindowPartitionsDefinition(start="2024-01-01", fmt="%Y-%m-%d", cron_schedule="0 0 31 2 *")'))[0] ?? '',
+      /Found invalid cron schedule/,
+    );
+    assert.match((await problems('DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024/02/01")'))[0] ?? '', /end '2024\/02\/01'/);
+    assert.deepEqual(await problems('HourlyPartitionsDefinition(start_date="2024-01-01-00:00", timezone="US/Pacific")'), []);
+  });
+
   test('an unreadable partitions_def is reported and the asset is shown unpartitioned', async () => {
     const result = (await partitionsOf('make_partitions()', 'from somewhere_else import make_partitions')) as {
       partitions: unknown;

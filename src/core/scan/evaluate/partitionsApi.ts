@@ -1,5 +1,9 @@
 import type { PartitionMapping } from '../../model/partitionMappings';
 import type { PartitionsDefinition, SingleDimensionPartitions } from '../../model/partitions';
+import { invalidKeySubstrings } from '../../partitions/keySpaces';
+import { strftime } from '../../partitions/strftime';
+import { timeWindowProblem } from '../../partitions/timeWindows';
+import { wallMs } from '../../partitions/timeZone';
 import { arg, asBool, asNumber, asString, asStringList, isAbsent } from './pyValues';
 import { unknownValue, type CallArgs, type Value } from './values';
 
@@ -8,41 +12,21 @@ export type Complain = (severity: 'error' | 'warning' | 'info', message: string,
 
 const defaultDateFormat = '%Y-%m-%d';
 const defaultHourlyFormat = '%Y-%m-%d-%H:%M';
-/** Substrings Dagster rejects in static partition keys (`...` is reserved for range syntax). */
-const invalidKeySubstrings = ['...', '\x07', '\b', '\f', '\n', '\r', '\t', '\v', '\0'];
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** Formats a `datetime(...)` start with the definition's `fmt` (the strftime subset Dagster users write). */
-function strftime(parts: [number, number, number, number, number, number], fmt: string): string {
-  const [y, mo, d, h, mi, s] = parts;
-  return fmt.replace(/%([YmdHMSyz%])/g, (_m, c: string) => {
-    switch (c) {
-      case 'Y':
-        return pad(y, 4);
-      case 'y':
-        return pad(y % 100);
-      case 'm':
-        return pad(mo);
-      case 'd':
-        return pad(d);
-      case 'H':
-        return pad(h);
-      case 'M':
-        return pad(mi);
-      case 'S':
-        return pad(s);
-      case 'z':
-        return '';
-      default:
-        return '%';
-    }
-  });
+/** Formats a `datetime(...)` start with the definition's `fmt`, as Dagster formats it before parsing it back. */
+function formatDatetime(parts: [number, number, number, number, number, number], fmt: string): string {
+  const [y, mo, d, h, mi, sec] = parts;
+  try {
+    // `%z` of a naive datetime is empty in Python; the definition's zone applies when it is parsed.
+    return strftime(wallMs(y, mo, d, h, mi, sec), fmt.replace(/%z/g, ''));
+  } catch {
+    return fmt;
+  }
 }
 
 function dateArg(v: Value | undefined, fmt: string): string | null {
   if (v?.k === 'str') return v.v;
-  if (v?.k === 'datetime') return strftime(v.parts, fmt);
+  if (v?.k === 'datetime') return formatDatetime(v.parts, fmt);
   return null;
 }
 
@@ -54,6 +38,16 @@ const scheduleCrons: Record<string, (m: number, h: number, d: number) => string>
 };
 
 export function buildPartitions(name: string, call: CallArgs, complain: Complain): Value {
+  const value = readPartitions(name, call, complain);
+  // Dimensions of a multi definition were checked when their own calls were read.
+  if (value.k === 'partitions' && value.def.type !== 'multi' && value.def.type !== 'static' && value.def.type !== 'dynamic') {
+    const problem = timeWindowProblem(value.def);
+    if (problem !== null) complain('error', `${name}: ${problem}; Dagster fails to load this definition`, 'invalid-partitions');
+  }
+  return value;
+}
+
+function readPartitions(name: string, call: CallArgs, complain: Complain): Value {
   const int = (index: number, key: string, fallback: number): number => {
     const v = arg(call, index, key);
     if (isAbsent(v)) return fallback;
