@@ -20,6 +20,11 @@ export interface CronFields {
    * occurrence and move a time in a gap to the end of the gap.
    */
   readonly repeatsEveryHour: boolean;
+  /**
+   * Dagster iterates the common shapes (hourly, daily, weekly, and monthly on days 1-28) with its
+   * own fast path instead of croniter; the two treat DST a little differently (see `schedule.ts`).
+   */
+  readonly fastPath: boolean;
   /** Whether the schedule fires on a calendar day (wall milliseconds at its midnight). */
   matchesDay(dayStart: number): boolean;
 }
@@ -65,11 +70,24 @@ export function parseCron(source: string): CronFields {
   const lastDay = pattern.lastDayOfMonth;
   const domRestricted = !pattern.starDOM;
   const dowRestricted = !pattern.starDOW;
+  const minutes = flagsToList(pattern.minute, 0);
+  const weekdays = flagsToList(pattern.dayOfWeek, 0);
+  // Dagster's `cron_string_iterator`: a field is "numeric" with one value and a "wildcard" with all.
+  const single = (n: number): boolean => n === 1;
+  const everyDay = !domRestricted || (daysOfMonth.length === 31 && !pattern.lastDayOfMonth);
+  const everyMonth = months.length === 12;
+  const everyWeekday = weekdays.length === 7;
+  const fastPath =
+    (single(minutes.length) && single(hours.length) && single(daysOfMonth.length) && !pattern.lastDayOfMonth && everyMonth && everyWeekday && (daysOfMonth[0] as number) <= 28) ||
+    (single(minutes.length) && single(hours.length) && single(weekdays.length) && everyDay && everyMonth) ||
+    (single(minutes.length) && single(hours.length) && everyDay && everyMonth && everyWeekday) ||
+    (minutes.length < 60 && hours.length === 24 && everyDay && everyMonth && everyWeekday);
   const result: CronFields = {
     source,
-    minutes: flagsToList(pattern.minute, 0),
+    minutes,
     hours,
     repeatsEveryHour: hours.length === 24,
+    fastPath,
     matchesDay(dayStart: number): boolean {
       const date = new Date(dayStart);
       const month0 = date.getUTCMonth();

@@ -206,7 +206,15 @@ export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions
   const order = reachableOrder(sourceId, edges);
   const rank = new Map(order.map((id, i) => [id, i]));
 
-  const spaceOf = (id: string): PartitionSpace | UnknownSpace | null => spaces.of(nodes.get(id)?.partitions ?? null);
+  const spaceById = new Map<string, PartitionSpace | UnknownSpace | null>();
+  const spaceOf = (id: string): PartitionSpace | UnknownSpace | null => {
+    let space = spaceById.get(id);
+    if (space === undefined) {
+      space = spaces.of(nodes.get(id)?.partitions ?? null);
+      spaceById.set(id, space);
+    }
+    return space;
+  };
   const start = sourceSelection(spaceOf(sourceId), partitions);
   /** Everything known to be affected, the source's own selection included. */
   const selected = new Map<string, ImpactSelection>([[sourceId, start]]);

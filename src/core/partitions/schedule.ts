@@ -9,9 +9,13 @@ import { lowerBound, zoneRules, type ZoneRules } from './timeZone';
  * calendar. The timeline grows on demand in either direction and only ever holds instants, never
  * keys.
  *
- * DST, as Dagster does it: a wall time in a spring-forward gap is skipped by schedules that repeat
- * every hour and moved to the end of the gap by the others; a wall time that happens twice is kept
- * twice by schedules that repeat every hour and once (the later one) by the others.
+ * DST, as Dagster does it (`dagster/_utils/schedules.py`): schedules that repeat every hour skip a
+ * wall time in a spring-forward gap and keep both occurrences of a repeated one. The others move a
+ * time in a gap to the end of the gap when it falls in hours 1-3 (Dagster's
+ * `DAYLIGHT_SAVINGS_HOURS`, where Europe and the Americas change clocks) and otherwise read it with
+ * the offset from before the gap, as Python does; of a repeated time they keep the later occurrence,
+ * except that Dagster's fast path for the common shapes does so only in hours 1-3 and otherwise
+ * keeps the earlier one.
  */
 
 const hour = 3_600_000;
@@ -124,6 +128,7 @@ export class Schedule {
     const walls = wallTimesBetween(this.cron, start - margin, end + margin);
     const out: number[] = [];
     const everyHour = this.cron.repeatsEveryHour;
+    const fastPath = this.cron.fastPath;
     for (const wall of walls) {
       const resolved = this.zone.resolveWall(wall);
       switch (resolved.kind) {
@@ -131,11 +136,12 @@ export class Schedule {
           out.push(resolved.instant);
           break;
         case 'ambiguous':
-          if (everyHour) out.push(resolved.earlier);
-          out.push(resolved.later);
+          if (everyHour) out.push(resolved.earlier, resolved.later);
+          else out.push(fastPath && !daylightSavingHour(wall) ? resolved.earlier : resolved.later);
           break;
         case 'gap':
-          if (!everyHour) out.push(resolved.transition);
+          if (everyHour) break;
+          out.push(daylightSavingHour(wall) ? resolved.transition : wall - this.zone.offsetAt(resolved.transition - 1));
           break;
       }
     }
@@ -146,6 +152,12 @@ export class Schedule {
     }
     return unique;
   }
+}
+
+/** Dagster's `DAYLIGHT_SAVINGS_HOURS`: the wall-clock hours in which it applies its DST adjustments. */
+function daylightSavingHour(wall: number): boolean {
+  const h = new Date(wall).getUTCHours();
+  return h >= 1 && h <= 3;
 }
 
 const schedules = new Map<string, Schedule>();
