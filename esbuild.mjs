@@ -51,6 +51,7 @@ const contexts = [
       parseWorker: 'src/core/scan/parseWorker.ts',
       ...(existsSync('bench/scanBench.ts') ? { scanBench: 'bench/scanBench.ts' } : {}),
       ...(existsSync('bench/layoutBench.ts') ? { layoutBench: 'bench/layoutBench.ts' } : {}),
+      ...(existsSync('bench/partitionsBench.ts') ? { partitionsBench: 'bench/partitionsBench.ts' } : {}),
     },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },

@@ -80,23 +80,6 @@ function sameSelection(a: ImpactSelection, b: ImpactSelection): boolean {
   return a.kind === b.kind;
 }
 
-/** Spaces for one evaluation, shared by every asset with an equal definition. */
-class SpaceCache {
-  private readonly byDefinition = new Map<string, PartitionSpace | UnknownSpace>();
-  constructor(private readonly context: SpaceContext) {}
-
-  of(def: PartitionsDefinition | null): PartitionSpace | UnknownSpace | null {
-    if (def === null) return null;
-    const key = JSON.stringify(def);
-    let space = this.byDefinition.get(key);
-    if (!space) {
-      space = createSpace(def, this.context);
-      this.byDefinition.set(key, space);
-    }
-    return space;
-  }
-}
-
 export function sourceSelection(space: PartitionSpace | UnknownSpace | null, partitions: SourcePartitions): ImpactSelection {
   if (space === null) return whole;
   if (space.kind === 'unknown') return unknown(space.reason);
@@ -115,73 +98,6 @@ export function sourceSelection(space: PartitionSpace | UnknownSpace | null, par
   }
 }
 
-interface Edge {
-  child: string;
-  mappings: PartitionMapping[];
-}
-
-/** Children of every asset with the mapping of each dependency (inferred where none is written). */
-function edgesOf(graph: AssetGraph, nodes: Map<string, AssetNode>): Map<string, Edge[]> {
-  const edges = new Map<string, Edge[]>();
-  for (const asset of graph.assets) {
-    const child = keyId(asset.key);
-    const byParent = new Map<string, PartitionMapping[]>();
-    for (const dep of asset.deps) {
-      const parent = keyId(dep.key);
-      const parentNode = nodes.get(parent);
-      const mapping = inferPartitionMapping(dep.partitionMapping, asset.partitions, parentNode?.partitions ?? null);
-      const list = byParent.get(parent);
-      if (list) list.push(mapping);
-      else byParent.set(parent, [mapping]);
-    }
-    for (const [parent, mappings] of byParent) {
-      const list = edges.get(parent);
-      const edge = { child, mappings };
-      if (list) list.push(edge);
-      else edges.set(parent, [edge]);
-    }
-  }
-  return edges;
-}
-
-/**
- * Order of the assets reachable from `source`: a topological order where there are no cycles
- * (every parent before its children, self-edges ignored), then any assets caught in cycles.
- */
-function reachableOrder(source: string, edges: Map<string, Edge[]>): string[] {
-  const reachable: string[] = [source];
-  const seen = new Set([source]);
-  for (let i = 0; i < reachable.length; i++) {
-    for (const { child } of edges.get(reachable[i] as string) ?? []) {
-      if (!seen.has(child)) {
-        seen.add(child);
-        reachable.push(child);
-      }
-    }
-  }
-  const indegree = new Map<string, number>(reachable.map((id) => [id, 0]));
-  for (const id of reachable) {
-    for (const { child } of edges.get(id) ?? []) if (child !== id) indegree.set(child, (indegree.get(child) as number) + 1);
-  }
-  const order: string[] = [];
-  const ready = reachable.filter((id) => indegree.get(id) === 0);
-  for (let i = 0; i < ready.length; i++) {
-    const id = ready[i] as string;
-    order.push(id);
-    for (const { child } of edges.get(id) ?? []) {
-      if (child === id) continue;
-      const left = (indegree.get(child) as number) - 1;
-      indegree.set(child, left);
-      if (left === 0) ready.push(child);
-    }
-  }
-  if (order.length < reachable.length) {
-    const placed = new Set(order);
-    for (const id of reachable) if (!placed.has(id)) order.push(id);
-  }
-  return order;
-}
-
 function mapEdge(mappings: PartitionMapping[], from: PartitionSpace | UnknownSpace | null, selection: ImpactSelection, to: PartitionSpace | UnknownSpace | null): ImpactSelection {
   let out: ImpactSelection = null;
   for (const mapping of mappings) {
@@ -195,104 +111,253 @@ function mapEdge(mappings: PartitionMapping[], from: PartitionSpace | UnknownSpa
   return out;
 }
 
-export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions: SourcePartitions, context: SpaceContext): ImpactResult {
-  const nodes = new Map<string, AssetNode>();
-  for (const asset of graph.assets) if (!nodes.has(keyId(asset.key))) nodes.set(keyId(asset.key), asset);
-  const sourceId = keyId(sourceKey);
-  const sourceNode = nodes.get(sourceId);
-  if (!sourceNode) throw new PartitionsError(`no asset '${sourceKey.join('/')}' in the graph`, 'DagsterInvalidInvocationError');
-  const spaces = new SpaceCache(context);
-  const edges = edgesOf(graph, nodes);
-  const order = reachableOrder(sourceId, edges);
-  const rank = new Map(order.map((id, i) => [id, i]));
+/** The graph numbered once: assets by first occurrence of their key, child edges in compressed rows. */
+interface IndexedGraph {
+  ids: string[];
+  nodes: AssetNode[];
+  index: Map<string, number>;
+  /** Children of asset v: `child[rowStart[v] .. rowStart[v + 1])`, with their mappings. */
+  rowStart: Int32Array;
+  child: Int32Array;
+  mappings: PartitionMapping[][];
+  /** Mappings of an asset's dependency on itself, or undefined. */
+  self: (PartitionMapping[] | undefined)[];
+  /** Distinct partitions definitions (slot 0: unpartitioned) and each asset's slot. */
+  definitions: (PartitionsDefinition | null)[];
+  definitionSlot: Int32Array;
+}
 
-  const spaceById = new Map<string, PartitionSpace | UnknownSpace | null>();
-  const spaceOf = (id: string): PartitionSpace | UnknownSpace | null => {
-    let space = spaceById.get(id);
-    if (space === undefined) {
-      space = spaces.of(nodes.get(id)?.partitions ?? null);
-      spaceById.set(id, space);
+/** Scans replace graphs rather than edit them, so the numbering is kept per graph object. */
+const indexedGraphs = new WeakMap<AssetGraph, IndexedGraph>();
+
+function indexGraph(graph: AssetGraph): IndexedGraph {
+  const cached = indexedGraphs.get(graph);
+  if (cached) return cached;
+  const ids: string[] = [];
+  const nodes: AssetNode[] = [];
+  const index = new Map<string, number>();
+  const assetNode = new Int32Array(graph.assets.length);
+  for (let a = 0; a < graph.assets.length; a++) {
+    const asset = graph.assets[a] as AssetNode;
+    const id = keyId(asset.key);
+    let v = index.get(id);
+    if (v === undefined) {
+      v = ids.length;
+      index.set(id, v);
+      ids.push(id);
+      nodes.push(asset);
     }
+    assetNode[a] = v;
+  }
+  const n = ids.length;
+  const edgeParent: number[] = [];
+  const edgeChild: number[] = [];
+  const edgeMappings: PartitionMapping[][] = [];
+  const self: (PartitionMapping[] | undefined)[] = new Array(n);
+  for (let a = 0; a < graph.assets.length; a++) {
+    const asset = graph.assets[a] as AssetNode;
+    const c = assetNode[a] as number;
+    // One edge per distinct parent, in order of first appearance among the deps.
+    const parents: number[] = [];
+    const lists: PartitionMapping[][] = [];
+    for (const dep of asset.deps) {
+      const p = index.get(keyId(dep.key));
+      if (p === undefined) continue; // a key no asset has is never reached from the source
+      const mapping = inferPartitionMapping(dep.partitionMapping, asset.partitions, (nodes[p] as AssetNode).partitions);
+      const at = parents.indexOf(p);
+      if (at >= 0) (lists[at] as PartitionMapping[]).push(mapping);
+      else {
+        parents.push(p);
+        lists.push([mapping]);
+      }
+    }
+    for (let k = 0; k < parents.length; k++) {
+      const p = parents[k] as number;
+      edgeParent.push(p);
+      edgeChild.push(c);
+      edgeMappings.push(lists[k] as PartitionMapping[]);
+      if (p === c && self[c] === undefined) self[c] = lists[k];
+    }
+  }
+  const rowStart = new Int32Array(n + 1);
+  for (const p of edgeParent) (rowStart[p + 1] as number)++;
+  for (let v = 0; v < n; v++) (rowStart[v + 1] as number) += rowStart[v] as number;
+  const fill = rowStart.slice(0, n);
+  const child = new Int32Array(edgeParent.length);
+  const mappings: PartitionMapping[][] = new Array(edgeParent.length);
+  for (let e = 0; e < edgeParent.length; e++) {
+    const at = (fill[edgeParent[e] as number] as number)++;
+    child[at] = edgeChild[e] as number;
+    mappings[at] = edgeMappings[e] as PartitionMapping[];
+  }
+  const definitions: (PartitionsDefinition | null)[] = [null];
+  const slots = new Map<string, number>();
+  const definitionSlot = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    const def = (nodes[v] as AssetNode).partitions;
+    if (def === null) continue;
+    const key = JSON.stringify(def);
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = definitions.length;
+      slots.set(key, slot);
+      definitions.push(def);
+    }
+    definitionSlot[v] = slot;
+  }
+  const indexed = { ids, nodes, index, rowStart, child, mappings, self, definitions, definitionSlot };
+  indexedGraphs.set(graph, indexed);
+  return indexed;
+}
+
+/**
+ * Order of the assets reachable from `source`: a topological order where there are no cycles
+ * (every parent before its children, self-edges ignored), then any assets caught in cycles.
+ */
+function reachableOrderIndexed(source: number, g: IndexedGraph): number[] {
+  const { rowStart, child } = g;
+  const n = g.ids.length;
+  const seen = new Uint8Array(n);
+  const reachable: number[] = [source];
+  seen[source] = 1;
+  for (let i = 0; i < reachable.length; i++) {
+    const v = reachable[i] as number;
+    for (let e = rowStart[v] as number; e < (rowStart[v + 1] as number); e++) {
+      const c = child[e] as number;
+      if (!seen[c]) {
+        seen[c] = 1;
+        reachable.push(c);
+      }
+    }
+  }
+  const indegree = new Int32Array(n);
+  for (const v of reachable) for (let e = rowStart[v] as number; e < (rowStart[v + 1] as number); e++) if (child[e] !== v) (indegree[child[e] as number] as number)++;
+  const ready = reachable.filter((v) => indegree[v] === 0);
+  const placed = new Uint8Array(n);
+  for (let i = 0; i < ready.length; i++) {
+    const v = ready[i] as number;
+    placed[v] = 1;
+    for (let e = rowStart[v] as number; e < (rowStart[v + 1] as number); e++) {
+      const c = child[e] as number;
+      if (c === v) continue;
+      if (--(indegree[c] as number) === 0) ready.push(c);
+    }
+  }
+  if (ready.length < reachable.length) for (const v of reachable) if (!placed[v]) ready.push(v);
+  return ready;
+}
+
+export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions: SourcePartitions, context: SpaceContext): ImpactResult {
+  const g = indexGraph(graph);
+  const { nodes, rowStart, child, mappings } = g;
+  const source = g.index.get(keyId(sourceKey));
+  if (source === undefined) throw new PartitionsError(`no asset '${sourceKey.join('/')}' in the graph`, 'DagsterInvalidInvocationError');
+  const n = g.ids.length;
+  const order = reachableOrderIndexed(source, g);
+
+  // One space per distinct definition, created on first use.
+  const spaceBySlot: (PartitionSpace | UnknownSpace | null | undefined)[] = [null];
+  const spaceOf = (v: number): PartitionSpace | UnknownSpace | null => {
+    const slot = g.definitionSlot[v] as number;
+    let space = spaceBySlot[slot];
+    if (space === undefined) spaceBySlot[slot] = space = createSpace(g.definitions[slot] as PartitionsDefinition, context);
     return space;
   };
-  const start = sourceSelection(spaceOf(sourceId), partitions);
-  /** Everything known to be affected, the source's own selection included. */
-  const selected = new Map<string, ImpactSelection>([[sourceId, start]]);
-  const depth = new Map<string, number>([[sourceId, 0]]);
-  const previous = new Map<string, string>();
+  const start = sourceSelection(spaceOf(source), partitions);
+  const selected: ImpactSelection[] = new Array(n).fill(null);
+  selected[source] = start;
+  const depth = new Int32Array(n).fill(-1);
+  depth[source] = 0;
+  const previous = new Int32Array(n).fill(-1);
 
-  // Process in order; when a cycle makes an already processed asset grow, it is queued again.
-  const queued = new Set(order);
-  const processed = new Set<string>();
-  const pending: string[] = [...order];
+  const queued = new Uint8Array(n);
+  for (const v of order) queued[v] = 1;
+  const processed = new Uint8Array(n);
+  const pending: number[] = [...order];
   let cursor = 0;
   const guard = 1_000_000;
   let steps = 0;
   while (cursor < pending.length) {
     if (++steps > guard) throw new PartitionsError('impact did not settle; the graph has a cycle through partition mappings that keeps growing');
-    const id = pending[cursor++] as string;
-    queued.delete(id);
-    processed.add(id);
-    const fromSpace = spaceOf(id);
-    const self = edges.get(id)?.find((e) => e.child === id);
-    if (self) selected.set(id, selfClosure(self.mappings, fromSpace, selected.get(id) ?? null));
-    const selection = selected.get(id) ?? null;
+    const v = pending[cursor++] as number;
+    queued[v] = 0;
+    processed[v] = 1;
+    const fromSpace = spaceOf(v);
+    const self = g.self[v];
+    if (self) selected[v] = selfClosure(self, fromSpace, selected[v] ?? null);
+    const selection = selected[v] ?? null;
     if (isEmpty(selection)) continue;
-    for (const { child, mappings } of edges.get(id) ?? []) {
-      if (child === id) continue;
-      const mapped = mapEdge(mappings, fromSpace, selection, spaceOf(child));
+    for (let e = rowStart[v] as number; e < (rowStart[v + 1] as number); e++) {
+      const c = child[e] as number;
+      if (c === v) continue;
+      const mapped = mapEdge(mappings[e] as PartitionMapping[], fromSpace, selection, spaceOf(c));
       if (isEmpty(mapped)) continue;
-      const before = selected.get(child) ?? null;
+      const before = selected[c] ?? null;
       const after = merge(before, mapped);
-      const d = (depth.get(id) as number) + 1;
-      if (!depth.has(child) || d < (depth.get(child) as number)) {
-        if (child !== sourceId) {
-          depth.set(child, d);
-          previous.set(child, id);
+      const d = (depth[v] as number) + 1;
+      if (depth[c] === -1 || d < (depth[c] as number)) {
+        if (c !== source) {
+          depth[c] = d;
+          previous[c] = v;
         }
       }
       if (!sameSelection(before, after)) {
-        selected.set(child, after);
-        // A child not processed yet will be reached in order; one already processed (a cycle) is revisited.
-        if (processed.has(child) && !queued.has(child)) {
-          queued.add(child);
-          pending.push(child);
+        selected[c] = after;
+        if (processed[c] && !queued[c]) {
+          queued[c] = 1;
+          pending.push(c);
         }
       }
     }
   }
 
-  const pathTo = (id: string): string[][] => {
-    const path: string[][] = [];
-    for (let at: string | undefined = id; at !== undefined; at = previous.get(at)) {
-      path.unshift([...(nodes.get(at) as AssetNode).key]);
-      if (at === sourceId) break;
+  // Each path is its predecessor's plus the asset's own key, built once; keys are copied once.
+  const keys: (string[] | undefined)[] = new Array(n);
+  const keyOf = (v: number): string[] => (keys[v] ??= [...(nodes[v] as AssetNode).key]);
+  const paths: (string[][] | undefined)[] = new Array(n);
+  const pathTo = (v: number): string[][] => {
+    const chain: number[] = [];
+    let base: string[][] = [];
+    for (let at = v; at !== -1; at = previous[at] as number) {
+      const known = paths[at];
+      if (known) {
+        base = known;
+        break;
+      }
+      chain.push(at);
+      if (at === source) break;
+    }
+    let path = base;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const at = chain[i] as number;
+      path = [...path, keyOf(at)];
+      paths[at] = path;
     }
     return path;
   };
-  const describe = (id: string, selection: ImpactSelection): ImpactedAsset => ({
-    key: [...(nodes.get(id) as AssetNode).key],
-    depth: depth.get(id) ?? 0,
-    path: pathTo(id),
-    space: spaceOf(id),
+  const describe = (v: number, selection: ImpactSelection): ImpactedAsset => ({
+    key: [...(nodes[v] as AssetNode).key],
+    depth: depth[v] === -1 ? 0 : (depth[v] as number),
+    path: pathTo(v),
+    space: spaceOf(v),
     selection,
   });
 
   const impacted: ImpactedAsset[] = [];
-  for (const id of order) {
-    if (id === sourceId) {
-      const grown = selected.get(id) ?? null;
+  for (const v of order) {
+    if (v === source) {
+      const grown = selected[v] ?? null;
       if (!sameSelection(grown, start) && grown !== null && start !== null && grown.kind !== 'whole' && grown.kind !== 'unknown' && start.kind !== 'whole' && start.kind !== 'unknown') {
         const added = differenceOf(grown, start);
-        if (added) impacted.push({ ...describe(id, added), depth: 1 });
+        if (added) impacted.push({ ...describe(v, added), depth: 1 });
       }
       continue;
     }
-    const selection = selected.get(id) ?? null;
-    if (!isEmpty(selection)) impacted.push(describe(id, selection));
+    const selection = selected[v] ?? null;
+    if (!isEmpty(selection)) impacted.push(describe(v, selection));
   }
   impacted.sort((a, b) => a.depth - b.depth);
-  return { source: describe(sourceId, start), impacted };
+  return { source: describe(source, start), impacted };
 }
 
 /**

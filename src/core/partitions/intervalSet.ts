@@ -85,9 +85,29 @@ export class IntervalSet {
   }
 
   union(other: IntervalSet): IntervalSet {
-    if (other.isEmpty) return this;
-    if (this.isEmpty) return other;
-    return IntervalSet.fromRanges([...this.ranges(), ...other.ranges()]);
+    const a = this.bounds;
+    const b = other.bounds;
+    if (b.length === 0) return this;
+    if (a.length === 0) return other;
+    // One range holding the other set (the usual case when impacts merge): no new set.
+    if (a.length === 2 && (a[0] as number) <= (b[0] as number) && (a[1] as number) >= (b[b.length - 1] as number)) return this;
+    if (b.length === 2 && (b[0] as number) <= (a[0] as number) && (b[1] as number) >= (a[a.length - 1] as number)) return other;
+    // Both are sorted: merge them in one pass, joining ranges that overlap or touch.
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const fromA = j >= b.length || (i < a.length && (a[i] as number) <= (b[j] as number));
+      const s = fromA ? (a[i] as number) : (b[j] as number);
+      const e = fromA ? (a[i + 1] as number) : (b[j + 1] as number);
+      if (fromA) i += 2;
+      else j += 2;
+      const last = out.length - 1;
+      if (last > 0 && s <= (out[last] as number)) {
+        if (e > (out[last] as number)) out[last] = e;
+      } else out.push(s, e);
+    }
+    return new IntervalSet(out);
   }
 
   intersect(other: IntervalSet): IntervalSet {

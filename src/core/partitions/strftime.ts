@@ -111,6 +111,8 @@ export function strptime(text: string, fmt: string): ParsedTime {
     const c = fmt[i] as string;
     if (c !== '%' || i === fmt.length - 1) {
       if (/\s/.test(c)) {
+        // Python reads whitespace in a format as one or more whitespace characters.
+        if (!/\s/.test(text[pos] ?? '')) fail();
         while (pos < text.length && /\s/.test(text[pos] as string)) pos++;
         continue;
       }
