@@ -39,4 +39,38 @@ describe('editor integration in a real VS Code', { timeout: 300_000 }, () => {
     assert.match(lens, /Show in graph/);
     await session.screenshot('codelens');
   });
+
+  test('hovering an asset key shows the partitions that exist now', async () => {
+    const { page } = session;
+    await step(session, 'open-congestion', async () => {
+      await page.keyboard.press('Control+P');
+      await page.keyboard.type('congestion.py');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'congestion.py' }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+      // Bring the AssetDep(AssetKey(["raw", "container_moves"]), ...) of container_dwell into view.
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type('66');
+      await page.keyboard.press('Enter');
+    });
+    const hover = await step(session, 'hover', () =>
+      waitFor(
+        async () => {
+          const token = page.locator('.monaco-editor .view-lines span span', { hasText: 'container_moves' }).first();
+          if (!(await token.isVisible().catch(() => false))) return undefined;
+          await token.hover();
+          const text = await page.locator('.monaco-hover-content').first().innerText({ timeout: 5_000 }).catch(() => '');
+          return /partitions? now/.test(text) ? text : undefined;
+        },
+        90_000,
+        async () => `hover: ${JSON.stringify(await page.locator('.monaco-hover-content').allInnerTexts())}`,
+      ),
+    );
+    // Daily from 2024-01-01 times four ports, counted at the current time.
+    const days = Math.floor((Date.now() - Date.UTC(2024, 0, 1)) / 86_400_000);
+    const count = Number(/([\d,]+) partitions now/.exec(hover)?.[1]?.replace(/,/g, ''));
+    assert.ok(count === days * 4 || count === (days - 1) * 4, `${count} partitions for ${days} complete days`);
+    assert.match(hover, /2024-01-01\|rotterdam …/);
+    await session.screenshot('hover-partitions');
+  });
 });
