@@ -33,7 +33,8 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { keyId } from '../src/core/model/assetKey';
-import type { AssetDep, AssetGraph, AssetNode } from '../src/core/model/graph';
+import type { AssetGraph, AssetNode } from '../src/core/model/graph';
+import { assetNode, type DepSpec } from '../test/builders/assetNode';
 import type { PartitionMapping } from '../src/core/model/partitionMappings';
 import type { PartitionsDefinition } from '../src/core/model/partitions';
 import { computeImpact, selectionCount, type ImpactResult } from '../src/core/partitions/impact';
@@ -163,27 +164,8 @@ function chooseMapping(rng: Rng, parent: Family, child: Family): { mapping: Part
   return { mapping, kind };
 }
 
-function node(key: string[], partitions: PartitionsDefinition | null, deps: AssetDep[]): AssetNode {
-  return {
-    key,
-    file: `bench/${key[0]}.py`,
-    line: 1,
-    kind: 'asset',
-    group: key[0] as string,
-    codeLocation: 'bench',
-    deps,
-    partitions,
-    codeVersion: null,
-    backfillPolicy: null,
-    description: null,
-    owners: [],
-    tags: {},
-    kinds: [],
-    automationCondition: null,
-    opName: key[1] as string,
-    sourceHash: null,
-    metadata: {},
-  };
+function node(key: string[], partitions: PartitionsDefinition | null, deps: DepSpec[]): AssetNode {
+  return assetNode(key, { file: `bench/${key[0]}.py`, group: key[0] as string, codeLocation: 'bench', opName: key[1] as string, partitions, deps });
 }
 
 interface GeneratedGraph {
@@ -218,7 +200,7 @@ function generatePartitionGraph(total: number, seedValue: number): GeneratedGrap
   let edges = 0;
   let maxFanIn = 0;
 
-  const add = (layer: number, family: Family, deps: AssetDep[]): void => {
+  const add = (layer: number, family: Family, deps: DepSpec[]): void => {
     const index = assets.length;
     const key = [`layer${String(layer).padStart(2, '0')}`, `${family}_${String(index).padStart(5, '0')}`];
     assets.push(node(key, definitionOf[family](), deps));
@@ -267,11 +249,11 @@ function generatePartitionGraph(total: number, seedValue: number): GeneratedGrap
         const layer = rng.chance(0.1) ? rng.int(0, l - 1) : Math.max(0, l - 1 - rng.int(0, 2));
         parents.add(pickIn(layer, rng.chance(0.75) ? naturalParents[family] : null));
       }
-      const deps: AssetDep[] = [];
+      const deps: DepSpec[] = [];
       for (const p of parents) {
         const parentFamily = familyOf[p] as Family;
         const { mapping, kind } = chooseMapping(rng, parentFamily, family);
-        deps.push({ key: [...(assets[p] as AssetNode).key], partitionMapping: mapping, carriesData: true, resolution: 'exact' });
+        deps.push({ key: [...(assets[p] as AssetNode).key], partitionMapping: mapping });
         edgeKindCounts.set(kind, (edgeKindCounts.get(kind) as number) + 1);
         if (kind === 'inferred time window') {
           const pair = `${parentFamily} → ${family}`;
