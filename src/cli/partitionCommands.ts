@@ -5,7 +5,7 @@ import { runCaseFile } from '../core/partitions/conformance';
 import { computeImpact, impactJson, selectionCount, type SourcePartitions } from '../core/partitions/impact';
 import { createSpace } from '../core/partitions/keySpaces';
 import { allSubset, subsetKeys } from '../core/partitions/subsets';
-import { PartitionsError } from '../core/partitions/timeWindows';
+import { PartitionsError } from '../core/partitions/errors';
 import { scanPaths } from '../core/scan/scanner';
 
 /** The partition commands: `partitions`, `impact`, `conformance partition-cases`. */

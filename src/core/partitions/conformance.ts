@@ -19,7 +19,8 @@ import {
   type PartitionSubset,
 } from './subsets';
 import { IntervalSet } from './intervalSet';
-import { PartitionsError, TimeWindowSpace, type TimeWindow } from './timeWindows';
+import { PartitionsError } from './errors';
+import { TimeWindowSpace, type TimeWindow } from './timeWindows';
 
 /**
  * Runs partition cases in the format of the Dagster oracle (`dagster-oracle/partition-cases/v1`):

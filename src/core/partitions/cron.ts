@@ -1,3 +1,4 @@
+import { PartitionsError } from './errors';
 import { CronPattern } from 'croner';
 
 /**
@@ -6,7 +7,7 @@ import { CronPattern } from 'croner';
  * day, which the schedule timeline then places in a time zone with Dagster's DST rules.
  */
 
-export class CronError extends Error {}
+export class CronError extends PartitionsError {}
 
 export interface CronFields {
   readonly source: string;

@@ -17,7 +17,7 @@ import {
   union,
   type PartitionSubset,
 } from './subsets';
-import { PartitionsError } from './timeWindows';
+import { PartitionsError } from './errors';
 
 /**
  * Downstream impact: which partitions of which assets depend, through each edge's partition
@@ -103,7 +103,10 @@ function mapEdge(mappings: PartitionMapping[], from: PartitionSpace | UnknownSpa
   for (const mapping of mappings) {
     let mapped: ImpactSelection;
     if (to?.kind === 'unknown') mapped = unknown(to.reason);
-    else if (from?.kind === 'unknown' || selection?.kind === 'unknown') {
+    // Dagster never asks the mapping when either side is unpartitioned (`compute_mapped_subset`):
+    // the whole child depends on any selected partition.
+    else if (from === null || to === null) mapped = to === null ? whole : allSubset(to);
+    else if (from.kind === 'unknown' || selection?.kind === 'unknown') {
       mapped = mapping.type === 'all' ? (to === null ? whole : allSubset(to)) : unknown('the upstream partitions are not known');
     } else mapped = downstreamOf(mapping, from, selection, to);
     out = merge(out, mapped);
@@ -370,9 +373,29 @@ function selfClosure(mappings: PartitionMapping[], space: PartitionSpace | Unkno
     return selection;
   }
   let current: ImpactSelection = selection;
+  const set = selection.set.clip(0, space.count);
   if (mappings.every((m) => m.type === 'time_window' && m.endOffset === -1 && m.startOffset <= -1)) {
-    const first = selection.set.first as number;
+    const first = set.first as number;
     return new SingleSubset(selection.space, selection.set.union(IntervalSet.range(first, space.count)));
+  }
+  const lag = mappings.length === 1 && mappings[0]?.type === 'time_window' && mappings[0].startOffset === mappings[0].endOffset && mappings[0].endOffset < -1 ? -mappings[0].endOffset : 0;
+  if (lag > 0) {
+    // Each partition reads the one `lag` windows back: from the first selected position of each
+    // residue class, every `lag`-th window after it.
+    const ranges: [number, number][] = [...set.ranges()];
+    for (let residue = 0; residue < lag; residue++) {
+      let first: number | null = null;
+      for (const [a, b] of set.ranges()) {
+        const candidate = a + ((((residue - a) % lag) + lag) % lag);
+        if (candidate < b) {
+          first = candidate;
+          break;
+        }
+      }
+      if (first === null) continue;
+      for (let p = first + lag; p < space.count; p += lag) ranges.push([p, p + 1]);
+    }
+    return new SingleSubset(selection.space, IntervalSet.fromRanges(ranges));
   }
   for (let round = 0; round < 100_000; round++) {
     const next = merge(current, mapEdge(mappings, space, current, space));

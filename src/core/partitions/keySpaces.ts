@@ -1,5 +1,6 @@
 import { isTimeWindow, type DynamicPartitions, type PartitionsDefinition, type StaticPartitions } from '../model/partitions';
-import { PartitionsError, TimeWindowSpace } from './timeWindows';
+import { PartitionsError } from './errors';
+import { TimeWindowSpace } from './timeWindows';
 
 /**
  * The partition keys of any definition at one evaluation time: time windows, an ordered key list
@@ -65,21 +66,24 @@ export class MultiSpace {
   readonly byDim: 0 | 1;
 
   constructor(dims: { name: string; space: SingleSpace }[]) {
-    if (dims.length !== 2) throw new PartitionsError(`MultiPartitionsDefinition needs exactly 2 dimensions, got ${dims.length}`);
+    if (dims.length !== 2) {
+      throw new PartitionsError(
+        `Dagster currently only supports multi-partitions definitions with 2 partitions definitions. Your multi-partitions definition has ${dims.length} partitions definitions.`,
+        'DagsterInvalidInvocationError',
+      );
+    }
     const sorted = [...dims].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.dims = [sorted[0], sorted[1]] as MultiSpace['dims'];
     if (this.dims[0].name === this.dims[1].name) throw new PartitionsError(`MultiPartitionsDefinition has the dimension '${this.dims[0].name}' twice`);
     for (const { name, space } of this.dims) {
-      if (space.kind !== 'keys') continue;
+      // Dagster checks static keys only; dynamic keys that would not split are dropped (createSpace).
+      if (space.kind !== 'keys' || space.def.type !== 'static') continue;
       for (const key of space.keys) {
         const bad = invalidMultiKeyCharacters.find((c) => key.includes(c));
         if (bad !== undefined) {
           throw new PartitionsError(`partition key '${key}' of dimension '${name}' contains '${bad}', which a MultiPartitionsDefinition does not allow`);
         }
       }
-    }
-    if (this.dims[0].space.kind === 'time' && this.dims[1].space.kind === 'time') {
-      throw new PartitionsError('MultiPartitionsDefinition supports at most one time dimension');
     }
     this.count = this.dims[0].space.count * this.dims[1].space.count;
     this.byDim = this.dims[0].space.kind === 'time' ? 1 : 0;
@@ -130,7 +134,12 @@ export function createSpace(def: PartitionsDefinition, context: SpaceContext): P
       if (dim.partitions.type === 'dynamic' && dim.partitions.name === null) {
         throw new PartitionsError(`dimension '${dim.name}' is a DynamicPartitionsDefinition without a name; a multi-partitions dimension needs one`);
       }
-      const space = createSpace(dim.partitions, context);
+      const partitions = dim.partitions;
+      const space =
+        partitions.type === 'dynamic' && partitions.name !== null && context.dynamicKeys?.(partitions.name) !== undefined
+          ? // A dynamic key holding `|` cannot be told apart inside a multi key; Dagster leaves it out.
+            new KeyListSpace(partitions, (context.dynamicKeys(partitions.name) as readonly string[]).filter((k) => !k.includes('|')))
+          : createSpace(partitions, context);
       if (space.kind === 'unknown') return space;
       dims.push({ name: dim.name, space: space as SingleSpace });
     }

@@ -13,10 +13,12 @@ import {
   subsetFromKeys,
   subsetHas,
   subsetKeys,
+  intersection,
   union,
   type PartitionSubset,
 } from './subsets';
-import { PartitionsError, type TimeWindowSpace } from './timeWindows';
+import { PartitionsError } from './errors';
+import type { TimeWindowSpace } from './timeWindows';
 
 /**
  * Partition mappings in both directions, as Dagster's `PartitionMapping` classes compute them:
@@ -35,7 +37,7 @@ export const whole: WholeAsset = { kind: 'whole' };
 
 /** Keys a mapping requires upstream that are not partitions of the upstream asset at `now`. */
 export interface MissingKeys {
-  count: number;
+  readonly count: number;
   keys(limit?: number): string[];
 }
 
@@ -105,19 +107,25 @@ export function validateMapping(mapping: PartitionMapping, up: PartitionsDefinit
       return;
     case 'multi_to_single':
       if (!up || !down) throw new MappingError('MultiToSingleDimensionPartitionMapping needs both assets to be partitioned', 'CheckError');
-      multiToSingleDependency(mapping.partitionDimensionName, up, down);
+      multiToSingleDependency(up, down);
       return;
-    case 'multi':
-      if (up?.type !== 'multi' || down?.type !== 'multi') throw new MappingError('MultiPartitionMapping needs multi-partitioned assets on both sides', 'CheckError');
+    case 'multi': {
+      if (up?.type !== 'multi' || down?.type !== 'multi') {
+        throw new MappingError('Both partitions defs provided to a MultiPartitionMapping must be multi-partitioned', 'CheckError');
+      }
+      // Dagster's `_check_all_dimensions_accounted_for`: each dimension is used at most once a side.
+      const upNames = new Set(up.dimensions.map((d) => d.name));
+      const downNames = new Set(down.dimensions.map((d) => d.name));
       for (const [upDim, { dimensionName }] of Object.entries(mapping.dimensions)) {
-        if (!up.dimensions.some((d) => d.name === upDim)) {
-          throw new MappingError(`Dimension mapping has an upstream dimension name that is not in the upstream partitions def: '${upDim}'`, 'CheckError');
+        if (!upNames.delete(upDim)) {
+          throw new MappingError(`Dimension mapping has an upstream dimension name that is not in the upstream partitions def ('${upDim}')`, 'CheckError');
         }
-        if (!down.dimensions.some((d) => d.name === dimensionName)) {
-          throw new MappingError(`Dimension mapping has a downstream dimension name that is not in the downstream partitions def: '${dimensionName}'`, 'CheckError');
+        if (!downNames.delete(dimensionName)) {
+          throw new MappingError(`Dimension mapping has a downstream dimension name that is not in the downstream partitions def ('${dimensionName}')`, 'CheckError');
         }
       }
       return;
+    }
     case 'all':
     case 'last':
     case 'specific':
@@ -156,12 +164,13 @@ function spansOf(space: TimeWindowSpace, set: IntervalSet): Span[] {
 function offsetTick(space: TimeWindowSpace, instant: number, n: number, bounds: Span | null): number {
   if (n === 0) return instant;
   const schedule = space.schedule;
-  let shifted = schedule.tick(schedule.ordinalAtOrAfter(instant) + n);
-  if (bounds) {
-    if (n < 0) shifted = Math.max(bounds[0], shifted);
-    if (n > 0) shifted = Math.min(bounds[1], shifted);
-  }
-  return shifted;
+  let ordinal = schedule.ordinalAtOrAfter(instant) + n;
+  // Clamp the ordinal before reading the tick, so a huge offset never grows the timeline.
+  if (bounds && n < 0) ordinal = Math.max(ordinal, schedule.ordinalAtOrAfter(bounds[0]));
+  if (bounds && n > 0) ordinal = Math.min(ordinal, schedule.ordinalAtOrAfter(bounds[1]));
+  const shifted = schedule.tick(ordinal);
+  if (!bounds) return shifted;
+  return n < 0 ? Math.max(bounds[0], shifted) : Math.min(bounds[1], shifted);
 }
 
 /** Window positions overlapping `[start, end)` (positions may be virtual). */
@@ -206,9 +215,10 @@ function mapTimeWindows(
       const out = IntervalSet.fromRanges(spansOf(from, set).map(([s, e]) => [to.indexAtOrAfter(s), to.indexAtOrAfter(e)] as const));
       return { set: out, missing: IntervalSet.empty };
     }
-    if (from.end(last) <= to.start(0)) {
+    if (from.end(last) <= to.startInstant) {
       if (allowNonexistent) return { set: IntervalSet.empty, missing: IntervalSet.empty };
-      const missing = IntervalSet.fromRanges(spansOf(from, set).flatMap(([s, e]) => [...positionsOverlapping(to, s, e).ranges()]));
+      // `get_partition_subset_in_time_window`: the windows that start inside each window.
+      const missing = IntervalSet.fromRanges(spansOf(from, set).map(([s, e]) => [to.indexAtOrAfter(s), to.indexAtOrAfter(e)] as const));
       return { set: IntervalSet.empty, missing };
     }
   }
@@ -252,17 +262,33 @@ function mapTimeWindows(
   return { set: IntervalSet.fromRanges(kept), missing: IntervalSet.fromRanges(missing) };
 }
 
-/** `LatestOverlappingTimeWindowPartitionMapping`: the last upstream window overlapping each downstream one. */
-function latestOverlapping(down: TimeWindowSpace, set: IntervalSet, up: TimeWindowSpace): { set: IntervalSet; missing: IntervalSet } {
+/**
+ * `LatestOverlappingTimeWindowPartitionMapping`, upstream: each downstream window reads the upstream
+ * partition with the same key if there is one, else the upstream partition containing the
+ * downstream window's start; when neither exists the *downstream* key is reported as missing.
+ */
+function latestOverlappingUpstream(down: TimeWindowSpace, set: IntervalSet, up: TimeWindowSpace): { set: IntervalSet; missingDown: IntervalSet } {
   const picks: number[] = [];
   const missing: number[] = [];
   for (const i of set.members()) {
-    const candidates = positionsOverlapping(up, down.start(i), down.end(i)).clip(-Infinity, up.count).clip(0, Infinity);
-    const lastExisting = candidates.last;
-    if (lastExisting !== null) picks.push(lastExisting);
-    else missing.push(...positionsOverlapping(up, down.start(i), down.end(i)).members());
+    const same = up.indexOf(down.key(i));
+    if (same !== null) {
+      picks.push(same);
+      continue;
+    }
+    const containing = up.indexContaining(down.start(i));
+    if (containing >= 0 && containing < up.count) picks.push(containing);
+    else missing.push(i);
   }
-  return { set: IntervalSet.fromIndices(picks), missing: IntervalSet.fromIndices(missing) };
+  return { set: IntervalSet.fromIndices(picks), missingDown: IntervalSet.fromIndices(missing) };
+}
+
+/** Downstream: the downstream partitions whose window starts inside a selected upstream partition. */
+function latestOverlappingDownstream(up: TimeWindowSpace, set: IntervalSet, down: TimeWindowSpace): IntervalSet {
+  const existing = set.clip(0, up.count);
+  return IntervalSet.fromRanges(
+    [...existing.ranges()].map(([a, b]) => [down.indexAtOrAfter(up.start(a)), down.indexAtOrAfter(up.end(b - 1))] as const),
+  ).clip(0, down.count);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,6 +306,17 @@ function identityByKeys(from: PartitionSubset, to: PartitionSpace): { subset: Pa
   }
   const { subset, unknown } = subsetFromKeys(to, subsetKeys(from));
   return { subset, missing: unknown };
+}
+
+/**
+ * `SpecificPartitionsPartitionMapping`'s keys as a subset (`subset_with_partition_keys`): a time key
+ * names the window starting at or after it (so a key off the grid still counts), a key that does not
+ * parse is Dagster's `ValueError`; only partitions that exist are kept.
+ */
+function specificSubset(space: PartitionSpace, keys: readonly string[]): PartitionSubset {
+  if (space.kind !== 'time') return subsetFromKeys(space, keys).subset;
+  const positions = keys.map((key) => space.indexForKey(key)).filter((i) => i >= 0 && i < space.count);
+  return new SingleSubset(space, IntervalSet.fromIndices(positions));
 }
 
 function sameDefinition(a: PartitionSpace, b: PartitionSpace): boolean {
@@ -323,30 +360,31 @@ function dimensionDef(def: PartitionsDefinition, name: string | null): Partition
  * Dagster's `get_infer_single_to_multi_dimension_deps_result`: which dimension of the multi side
  * the single side corresponds to, and with which mapping.
  */
-function multiToSingleDependency(dimensionName: string | null, up: PartitionsDefinition, down: PartitionsDefinition): DimensionDependency {
+function multiToSingleDependency(up: PartitionsDefinition, down: PartitionsDefinition): DimensionDependency {
   const upMulti = up.type === 'multi';
   const downMulti = down.type === 'multi';
   if (upMulti === downMulti) {
-    throw new MappingError('MultiToSingleDimensionPartitionMapping needs one multi-partitioned and one single-dimension asset', 'CheckError');
+    throw new MappingError(
+      `Can only use MultiToSingleDimensionPartitionMapping when upstream asset is multipartitioned and the downstream asset is single dimensional, or vice versa. Instead received ${upMulti ? 2 : 0} multi-partitioned assets.`,
+      'CheckError',
+    );
   }
   const multi = (upMulti ? up : down) as Extract<PartitionsDefinition, { type: 'multi' }>;
   const single = upMulti ? down : up;
+  // Current Dagster infers the dimension even when `partition_dimension_name` is given (it is not
+  // passed to `get_infer_single_to_multi_dimension_deps_result`), so the name changes nothing.
   let dimension: string;
-  if (dimensionName !== null) {
-    if (!multi.dimensions.some((d) => d.name === dimensionName)) {
-      throw new MappingError(`Dimension '${dimensionName}' is not a dimension of the multi-partitions definition`, 'CheckError');
-    }
-    dimension = dimensionName;
-  } else {
-    const equal = multi.dimensions.filter((d) => samePartitionSpace(d.partitions, single));
-    const timeDims = multi.dimensions.filter((d) => isTimeWindow(d.partitions));
-    if (equal.length === 1) dimension = (equal[0] as { name: string }).name;
-    else if (equal.length > 1) {
-      throw new MappingError('Partition dimension name must be specified when multiple dimensions of the MultiPartitionsDefinition match the single dimension partitions def', 'CheckError');
-    } else if (isTimeWindow(single) && timeDims.length === 1) dimension = (timeDims[0] as { name: string }).name;
-    else {
-      throw new MappingError('Partition dimension name must be specified: no dimension of the MultiPartitionsDefinition matches the single dimension partitions def', 'CheckError');
-    }
+  const equal = multi.dimensions.filter((d) => samePartitionSpace(d.partitions, single));
+  const timeDims = multi.dimensions.filter((d) => isTimeWindow(d.partitions));
+  if (equal.length === 1) dimension = (equal[0] as { name: string }).name;
+  else if (equal.length > 1) {
+    throw new MappingError('partition dimension name must be specified when multiple dimensions of the MultiPartitionsDefinition match the single dimension partitions def', 'CheckError');
+  } else if (isTimeWindow(single) && timeDims.length === 1) dimension = (timeDims[0] as { name: string }).name;
+  else {
+    throw new MappingError(
+      'MultiToSingleDimensionPartitionMapping can only be used when: (a) the single-dimension partitions definition equals one dimension of the MultiPartitionsDefinition, or (b) the single-dimension definition is time-based and the MultiPartitionsDefinition has exactly one time dimension',
+      'CheckError',
+    );
   }
   const dimDef = dimensionDef(multi, dimension);
   const mapping: PartitionMapping =
@@ -357,7 +395,7 @@ function multiToSingleDependency(dimensionName: string | null, up: PartitionsDef
 }
 
 function dependenciesOf(mapping: PartitionMapping, up: PartitionsDefinition, down: PartitionsDefinition): DimensionDependency[] {
-  if (mapping.type === 'multi_to_single') return [multiToSingleDependency(mapping.partitionDimensionName, up, down)];
+  if (mapping.type === 'multi_to_single') return [multiToSingleDependency(up, down)];
   if (mapping.type === 'multi') {
     validateMapping(mapping, up, down);
     return Object.entries(mapping.dimensions).map(([upDim, d]) => ({ upDim, downDim: d.dimensionName, mapping: d.mapping }));
@@ -437,6 +475,37 @@ function mapByDimensions(
   return { subset: out, missing };
 }
 
+/**
+ * Identity between two multi definitions: a multi key is equal exactly when the keys of each
+ * dimension (in name order) are, so each dimension maps on its own and the results multiply, key
+ * by key of the selection (Dagster lists and intersects the full key sets instead).
+ */
+function identityByDimensions(from: MultiSpace, selection: PartitionSubset, to: MultiSpace): PartitionSubset {
+  const deps: DimensionDependency[] = [0, 1].map((i) => ({
+    upDim: from.dims[i as 0 | 1].name,
+    downDim: to.dims[i as 0 | 1].name,
+    mapping: { type: 'identity' },
+  }));
+  return mapByDimensions(deps, from, selection, to, true).subset;
+}
+
+/** The keys of `selection` that `mapped` does not hold (listed only when someone asks). */
+function keysNotIn(selection: PartitionSubset, mapped: PartitionSubset): string[] {
+  const have = new Set(subsetKeys(mapped));
+  return subsetKeys(selection).filter((k) => !have.has(k));
+}
+
+function lazyMissing(list: () => string[]): MissingKeys {
+  let cached: string[] | null = null;
+  const get = (): string[] => (cached ??= list());
+  return {
+    get count() {
+      return get().length;
+    },
+    keys: (limit = Infinity) => get().slice(0, limit),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Entry points
 // ---------------------------------------------------------------------------------------------
@@ -457,26 +526,28 @@ function checkOnUse(mapping: PartitionMapping, up: Side, down: Side): void {
 /** The upstream partitions a downstream selection depends on. */
 export function upstreamOf(mapping: PartitionMapping, up: Side, down: Side, selection: Selection): UpstreamResult {
   checkOnUse(mapping, up, down);
-  if (selectionIsEmpty(selection) && mapping.type !== 'last' && mapping.type !== 'specific') {
+  // All, Last and Specific name their upstream partitions whatever the downstream selection is.
+  const independent = mapping.type === 'all' || mapping.type === 'last' || mapping.type === 'specific';
+  if (selectionIsEmpty(selection) && !independent) {
     return { selection: noneOf(up), requiredButNonexistent: noMissing };
   }
   switch (mapping.type) {
     case 'all':
       return { selection: allOf(up), requiredButNonexistent: noMissing };
     case 'last':
-      if (up === null) return { selection: whole, requiredButNonexistent: noMissing };
-      return { selection: selectionIsEmpty(selection) ? emptySubset(up) : lastPartition(up), requiredButNonexistent: noMissing };
-    case 'specific': {
+      return { selection: up === null ? whole : lastPartition(up), requiredButNonexistent: noMissing };
+    case 'specific':
       if (up === null) throw new MappingError('SpecificPartitionsPartitionMapping needs a partitioned upstream asset', 'CheckError');
-      if (selectionIsEmpty(selection)) return { selection: emptySubset(up), requiredButNonexistent: noMissing };
-      const { subset, unknown } = subsetFromKeys(up, mapping.keys);
-      return { selection: subset, requiredButNonexistent: missingList(unknown) };
-    }
+      return { selection: specificSubset(up, mapping.keys), requiredButNonexistent: noMissing };
     case 'identity': {
       if (up === null || down === null || selection === null || selection.kind === 'whole') {
         throw new MappingError('IdentityPartitionMapping needs both assets to be partitioned', 'CheckError');
       }
       if (sameDefinition(up, down)) return { selection: rebase(selection, up), requiredButNonexistent: noMissing };
+      if (up.kind === 'multi' && down.kind === 'multi') {
+        const subset = identityByDimensions(down, selection, up);
+        return { selection: subset, requiredButNonexistent: lazyMissing(() => keysNotIn(selection, subset)) };
+      }
       const { subset, missing } = identityByKeys(selection, up);
       return { selection: subset, requiredButNonexistent: missingList(missing) };
     }
@@ -486,10 +557,11 @@ export function upstreamOf(mapping: PartitionMapping, up: Side, down: Side, sele
       const from = down as TimeWindowSpace;
       const to = up as TimeWindowSpace;
       const set = (selection as SingleSubset).set;
-      const mapped =
-        mapping.type === 'time_window'
-          ? mapTimeWindows(from, to, set, mapping.startOffset, mapping.endOffset, true, mapping.allowNonexistentUpstreamPartitions)
-          : latestOverlapping(from, set, to);
+      if (mapping.type === 'latest_overlapping_time_window') {
+        const latest = latestOverlappingUpstream(from, set, to);
+        return { selection: new SingleSubset(to, latest.set), requiredButNonexistent: missingWindows(from, latest.missingDown) };
+      }
+      const mapped = mapTimeWindows(from, to, set, mapping.startOffset, mapping.endOffset, true, mapping.allowNonexistentUpstreamPartitions);
       return { selection: new SingleSubset(to, mapped.set), requiredButNonexistent: missingWindows(to, mapped.missing) };
     }
     case 'static': {
@@ -524,15 +596,16 @@ export function downstreamOf(mapping: PartitionMapping, up: Side, selection: Sel
       return lastKey !== undefined && subsetHas(selection as PartitionSubset, lastKey) ? allOf(down) : noneOf(down);
     }
     case 'specific': {
-      const named = new Set(mapping.keys);
-      const hit = subsetKeys(selection as PartitionSubset, Infinity).some((k) => named.has(k));
-      return hit ? allOf(down) : noneOf(down);
+      if (up === null) return allOf(down);
+      const named = specificSubset(up, mapping.keys);
+      return isEmptySubset(intersection(named, selection as PartitionSubset)) ? noneOf(down) : allOf(down);
     }
     case 'identity': {
       if (up === null || down === null || selection === null || selection.kind === 'whole') {
         throw new MappingError('IdentityPartitionMapping needs both assets to be partitioned', 'CheckError');
       }
       if (sameDefinition(up, down)) return rebase(selection, down);
+      if (up.kind === 'multi' && down.kind === 'multi') return identityByDimensions(up, selection, down);
       return identityByKeys(selection, down).subset;
     }
     case 'time_window': {
@@ -544,18 +617,7 @@ export function downstreamOf(mapping: PartitionMapping, up: Side, selection: Sel
     }
     case 'latest_overlapping_time_window': {
       validateMapping(mapping, defOf(up), defOf(down));
-      const from = up as TimeWindowSpace;
-      const to = down as TimeWindowSpace;
-      // A downstream window depends on the upstream window it overlaps last; candidates are the
-      // windows overlapping the selection, kept when their own latest overlap is selected.
-      const candidates = IntervalSet.fromRanges(
-        spansOf(from, (selection as SingleSubset).set).flatMap(([s, e]) => [...positionsOverlapping(to, s, e).clip(0, to.count).ranges()]),
-      );
-      const kept = [...candidates.members()].filter((i) => {
-        const picked = latestOverlapping(to, IntervalSet.range(i, i + 1), from).set.first;
-        return picked !== null && (selection as SingleSubset).set.has(picked);
-      });
-      return new SingleSubset(to, IntervalSet.fromIndices(kept));
+      return new SingleSubset(down as TimeWindowSpace, latestOverlappingDownstream(up as TimeWindowSpace, (selection as SingleSubset).set, down as TimeWindowSpace));
     }
     case 'static': {
       validateMapping(mapping, defOf(up), defOf(down));

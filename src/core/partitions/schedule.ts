@@ -1,3 +1,4 @@
+import { PartitionsError } from './errors';
 import { parseCron, wallTimesBetween, type CronFields } from './cron';
 import { lowerBound, zoneRules, type ZoneRules } from './timeZone';
 
@@ -27,7 +28,7 @@ const maxSearch = 100 * 366 * day;
 /** A guard against definitions no one could use (Dagster recommends at most about 100,000). */
 export const maxTicks = 20_000_000;
 
-export class ScheduleError extends Error {}
+export class ScheduleError extends PartitionsError {}
 
 export class Schedule {
   readonly cron: CronFields;

@@ -1,9 +1,15 @@
+import { PartitionsError } from './errors';
+
 /**
  * The part of Python's `strftime`/`strptime` that partition formats use. Times are wall milliseconds
  * (fields read as UTC); `%z` carries a separate UTC offset.
  */
 
-export class FormatError extends Error {}
+export class FormatError extends PartitionsError {
+  constructor(message: string) {
+    super(message, 'ValueError');
+  }
+}
 
 const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -1,6 +1,6 @@
 import { IntervalSet } from './intervalSet';
 import type { MultiSpace, PartitionSpace, SingleSpace } from './keySpaces';
-import { PartitionsError } from './timeWindows';
+import { PartitionsError } from './errors';
 
 /**
  * Sets of partitions of one space. A single-dimension subset is an interval set of positions
@@ -124,17 +124,18 @@ export function subsetFromRange(space: PartitionSpace, startKey: string, endKey:
     const start = startKey.split('|');
     const end = endKey.split('|');
     if (start.length !== 2 || end.length !== 2) throw new InvalidKeyError(`'${startKey}...${endKey}' is not a range of multi-partition keys`);
+    // Each dimension's own range (a dimension whose end comes before its start has none).
     const sets = [0, 1].map((d) => {
       const dimSpace = space.dims[d as 0 | 1].space;
       const a = requireIndex(dimSpace, start[d] as string);
       const b = requireIndex(dimSpace, end[d] as string);
-      return IntervalSet.range(Math.min(a, b), Math.max(a, b) + 1);
+      return IntervalSet.range(a, b + 1);
     }) as [IntervalSet, IntervalSet];
     return multiProduct(space, sets[0], sets[1]);
   }
   const a = requireIndex(space, startKey, options.windows);
   const b = requireIndex(space, endKey, options.windows);
-  if (b < a) throw new InvalidKeyError(`the range '${startKey}...${endKey}' ends before it starts`);
+  // Like Dagster's slice or empty time window, a range that ends before it starts is empty.
   return new SingleSubset(space, IntervalSet.range(a, b + 1));
 }
 
@@ -216,13 +217,36 @@ export function subsetKeys(subset: PartitionSubset, limit = Infinity): string[] 
 export function subsetKeyRanges(subset: PartitionSubset): [string, string][] {
   if (subset.kind === 'single') return [...subset.set.ranges()].map(([s, e]) => [subset.space.key(s), subset.space.key(e - 1)]);
   const space = subset.space;
+  const pair = (column: number, row: number): string => (space.byDim === 0 ? space.key(column, row) : space.key(row, column));
+  const columns = [...subset.columns.keys()].sort((a, b) => a - b);
+  const rows = projectedRows(subset);
+  // Dagster (`DefaultPartitionsSubset.get_partition_key_ranges`): the primary dimension is the time
+  // dimension, or the first; keys are grouped by whichever of the two has fewer distinct values in
+  // the subset (the primary on a tie), and the ranges run along the other.
+  const timeDims = space.dims.filter((d) => d.space.kind === 'time').length;
+  const primary: 0 | 1 = timeDims === 1 && space.dims[1].space.kind === 'time' ? 1 : 0;
+  const primaryCount = primary === space.byDim ? columns.length : rows.size;
+  const secondaryCount = primary === space.byDim ? rows.size : columns.length;
+  const groupBy: 0 | 1 = primaryCount <= secondaryCount ? primary : primary === 0 ? 1 : 0;
   const out: [string, string][] = [];
-  for (const column of [...subset.columns.keys()].sort((a, b) => a - b)) {
-    for (const [s, e] of (subset.columns.get(column) as IntervalSet).ranges()) {
-      out.push(space.byDim === 0 ? [space.key(column, s), space.key(column, e - 1)] : [space.key(s, column), space.key(e - 1, column)]);
+  if (groupBy === space.byDim) {
+    for (const column of columns) {
+      for (const [s, e] of (subset.columns.get(column) as IntervalSet).ranges()) out.push([pair(column, s), pair(column, e - 1)]);
     }
+    return out;
+  }
+  // Grouped by the ranged dimension: there are few of its values here, so walk them.
+  for (const row of rows.members()) {
+    const holding = IntervalSet.fromIndices(columns.filter((c) => (subset.columns.get(c) as IntervalSet).has(row)));
+    for (const [s, e] of holding.ranges()) out.push([pair(s, row), pair(e - 1, row)]);
   }
   return out;
+}
+
+function projectedRows(subset: MultiSubset): IntervalSet {
+  let rows = IntervalSet.empty;
+  for (const set of subset.columns.values()) rows = rows.union(set);
+  return rows;
 }
 
 /** Number of maximal runs (Dagster's `num_time_windows` for a time subset). */

@@ -2,6 +2,7 @@ import type { TimeWindowPartitions } from '../model/partitions';
 import { scheduleFor, type Schedule } from './schedule';
 import { FormatError, formatOffset, strftime, strptime } from './strftime';
 import { parseCron } from './cron';
+import { PartitionsError } from './errors';
 import { zoneRules } from './timeZone';
 
 /**
@@ -9,15 +10,6 @@ import { zoneRules } from './timeZone';
  * `TimeWindowPartitionsDefinition`): window `i` (0-based, may be negative or past the end for
  * windows that do not exist) is `[start(i), end(i))`; partitions are windows `0 .. count - 1`.
  */
-
-export class PartitionsError extends Error {
-  /** The Python exception Dagster raises in the same situation. */
-  readonly pythonType: string;
-  constructor(message: string, pythonType = 'DagsterInvalidDefinitionError') {
-    super(message);
-    this.pythonType = pythonType;
-  }
-}
 
 export interface TimeWindow {
   start: number;
@@ -31,6 +23,8 @@ export class TimeWindowSpace {
   readonly schedule: Schedule;
   /** Ordinal (in the schedule) of the first window's start. */
   readonly firstOrdinal: number;
+  /** The definition's `start` as an instant (the first window starts at the first tick at or after it). */
+  readonly startInstant: number;
   /** Number of partitions at `now`. */
   readonly count: number;
   /** Dagster appends `%z` to the second occurrence of a repeated hour in these definitions. */
@@ -40,6 +34,7 @@ export class TimeWindowSpace {
     this.def = def;
     this.now = now;
     const startInstant = parseBoundary(def, def.start, 'start');
+    this.startInstant = startInstant;
     try {
       this.schedule = scheduleFor(def.cronSchedule, def.timezone, startInstant);
     } catch (error) {
@@ -198,3 +193,4 @@ export function timeWindowProblem(def: TimeWindowPartitions): string | null {
     return error instanceof Error ? error.message : String(error);
   }
 }
+

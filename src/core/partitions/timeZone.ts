@@ -1,3 +1,5 @@
+import { PartitionsError } from './errors';
+
 /**
  * UTC offsets of an IANA time zone, read from the runtime's time-zone data through `Intl`, and the
  * mapping from a wall-clock time back to instants (none in a spring-forward gap, two in a fall-back
@@ -24,7 +26,7 @@ export type WallResolution =
   /** Spring forward: the wall time does not exist; `transition` is the first instant after the gap. */
   | { kind: 'gap'; transition: number };
 
-export class TimeZoneError extends Error {}
+export class TimeZoneError extends PartitionsError {}
 
 const utcNames = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'UCT', 'Etc/UCT']);
 

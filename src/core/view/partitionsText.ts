@@ -1,7 +1,7 @@
 import type { PartitionsDefinition } from '../model/partitions';
 import { createSpace } from '../partitions/keySpaces';
 import { allSubset, subsetKeys, subsetSize } from '../partitions/subsets';
-import { PartitionsError } from '../partitions/timeWindows';
+import { PartitionsError } from '../partitions/errors';
 
 /**
  * The partitions that exist at `now`, as Dagster would list them: `1,786 partitions now: 2024-01-01 …

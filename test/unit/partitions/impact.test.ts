@@ -303,9 +303,10 @@ describe('unknown and multi-partitioned assets', () => {
     const m = find(result, 'm');
     assert.equal(selectionCount(m.selection), 4);
     assert.deepEqual(keysOf(m), ['2021-05-10|eu', '2021-05-10|us', '2021-05-11|eu', '2021-05-11|us']);
+    // Two dates and two regions: a tie, so ranges are grouped by the time dimension (Dagster's rule).
     assert.deepEqual(rangesOf(m), [
-      ['2021-05-10|eu', '2021-05-11|eu'],
-      ['2021-05-10|us', '2021-05-11|us'],
+      ['2021-05-10|eu', '2021-05-10|us'],
+      ['2021-05-11|eu', '2021-05-11|us'],
     ]);
   });
 
@@ -355,5 +356,30 @@ describe('impactJson', () => {
     const json = impactJson(impact(statics, 's', keys('x', 'z'))) as { source: unknown; impacted: unknown[] };
     assert.deepEqual(json.source, { asset: ['s'], count: 2, ranges: [['x', 'x'], ['z', 'z']], keys: ['x', 'z'] });
     assert.deepEqual(json.impacted, [{ asset: ['t'], depth: 1, count: 2, ranges: [['x', 'x'], ['z', 'z']], keys: ['x', 'z'], path: [['s'], ['t']] }]);
+  });
+});
+
+describe('what Dagster does that a mapping alone would not', () => {
+  test('an unpartitioned side ignores the mapping: the whole child depends on any selected partition', () => {
+    const g = graph({
+      a: { partitions: DAILY },
+      // Last on an unpartitioned child: Dagster's asset graph never asks the mapping.
+      report: { deps: [['a', { type: 'last' }]] },
+      // Explicit mappings below an unpartitioned asset: every partition of the child.
+      windowed: { partitions: DAILY, deps: [['report', { type: 'time_window', startOffset: -1, endOffset: 0, allowNonexistentUpstreamPartitions: false }]] },
+      picked: { partitions: DAILY, deps: [['report', { type: 'specific', keys: ['2021-05-01'] }]] },
+    });
+    const result = impact(g, 'a', keys('2021-05-10'));
+    assert.equal(keysOf(find(result, 'report')), 'whole');
+    assert.equal(selectionCount(find(result, 'windowed').selection), 61);
+    assert.equal(selectionCount(find(result, 'picked').selection), 61);
+  });
+
+  test('an asset on its own partition two back reaches every second later window', () => {
+    const lag2: PartitionMapping = { type: 'time_window', startOffset: -2, endOffset: -2, allowNonexistentUpstreamPartitions: false };
+    const g = graph({ a: { partitions: DAILY, deps: [['a', lag2]] } });
+    const result = impact(g, 'a', keys('2021-06-20', '2021-06-23'));
+    // From June 20: 22, 24, …, 30; from June 23: 25, 27, 29 (the source's own keys are not repeated).
+    assert.deepEqual(keysOf(find(result, 'a')), ['2021-06-22', '2021-06-24', '2021-06-25', '2021-06-26', '2021-06-27', '2021-06-28', '2021-06-29', '2021-06-30']);
   });
 });

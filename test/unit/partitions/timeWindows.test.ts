@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TimeWindowPartitions } from '../../../src/core/model/partitions';
-import { PartitionsError, TimeWindowSpace } from '../../../src/core/partitions/timeWindows';
+import { PartitionsError } from '../../../src/core/partitions/errors';
+import { TimeWindowSpace } from '../../../src/core/partitions/timeWindows';
 
 /**
  * Time-window partitions definitions against Dagster's rules (dagster-semantics.md §3 and
