@@ -104,6 +104,7 @@ export async function impactCommand(options: { path: string; asset: string; part
     const more = (item.ranges?.length ?? 0) > 3 ? `, … ${(item.ranges?.length ?? 0) - 3} more ranges` : '';
     lines.push(`  ${'  '.repeat(item.depth - 1)}${keyToUserString(item.asset)} (depth ${item.depth}): ${what}${ranges.length ? ` ${ranges.join(', ')}${more}` : ''}`);
   }
+  for (const edge of result.invalidEdges) lines.push(`  not followed: ${edge.message}`);
   return lines.join('\n') + '\n';
 }
 

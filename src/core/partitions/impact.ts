@@ -1,10 +1,10 @@
-import { keyId, type AssetKey } from '../model/assetKey';
+import { keyId, keyToUserString, type AssetKey } from '../model/assetKey';
 import type { AssetGraph, AssetNode } from '../model/graph';
 import { inferPartitionMapping, type PartitionMapping } from '../model/partitionMappings';
 import type { PartitionsDefinition } from '../model/partitions';
 import { IntervalSet } from './intervalSet';
 import { createSpace, type PartitionSpace, type SpaceContext, type UnknownSpace } from './keySpaces';
-import { downstreamOf, whole, type Selection } from './mappings';
+import { downstreamOf, validateMapping, whole, type Selection } from './mappings';
 import {
   allSubset,
   isEmptySubset,
@@ -45,6 +45,11 @@ export interface ImpactResult {
   source: ImpactedAsset;
   /** In order of depth, then of the graph. The source appears only for partitions a cycle adds. */
   impacted: ImpactedAsset[];
+  /**
+   * Dependencies on the way whose partition mapping Dagster refuses when it loads the definitions
+   * (e.g. the identity it infers between a static and a daily asset); nothing is mapped through them.
+   */
+  invalidEdges: { upstream: string[]; downstream: string[]; message: string }[];
 }
 
 /** A source selection as a user writes it: `all`, `first...last`, or a list of keys. */
@@ -128,6 +133,34 @@ interface IndexedGraph {
   /** Distinct partitions definitions (slot 0: unpartitioned) and each asset's slot. */
   definitions: (PartitionsDefinition | null)[];
   definitionSlot: Int32Array;
+  /** Per edge, once checked: why Dagster would refuse its mapping, or null. */
+  problems: (string | null | undefined)[];
+}
+
+/**
+ * Dagster's `validate_partition_mappings` when it builds the asset graph: every edge between two
+ * partitioned assets, the inferred default included; the message names both assets as Dagster does.
+ */
+function edgeProblem(g: IndexedGraph, parent: number, child: number, edge: number): string | null {
+  const known = g.problems[edge];
+  if (known !== undefined) return known;
+  const up = (g.nodes[parent] as AssetNode).partitions;
+  const down = (g.nodes[child] as AssetNode).partitions;
+  let problem: string | null = null;
+  if (up !== null && down !== null) {
+    for (const mapping of g.mappings[edge] as PartitionMapping[]) {
+      try {
+        validateMapping(mapping, up, down);
+      } catch (error) {
+        if (!(error instanceof PartitionsError)) throw error;
+        const name = (n: number) => keyToUserString((g.nodes[n] as AssetNode).key);
+        problem = `Invalid partition mapping from ${name(child)} to ${name(parent)}: ${error.message}`;
+        break;
+      }
+    }
+  }
+  g.problems[edge] = problem;
+  return problem;
 }
 
 /** Scans replace graphs rather than edit them, so the numbering is kept per graph object. */
@@ -208,7 +241,7 @@ function indexGraph(graph: AssetGraph): IndexedGraph {
     }
     definitionSlot[v] = slot;
   }
-  const indexed = { ids, nodes, index, rowStart, child, mappings, self, definitions, definitionSlot };
+  const indexed = { ids, nodes, index, rowStart, child, mappings, self, definitions, definitionSlot, problems: new Array<string | null | undefined>(child.length) };
   indexedGraphs.set(graph, indexed);
   return indexed;
 }
@@ -277,6 +310,7 @@ export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions
   for (const v of order) queued[v] = 1;
   const processed = new Uint8Array(n);
   const pending: number[] = [...order];
+  const invalid: ImpactResult['invalidEdges'] = [];
   let cursor = 0;
   const guard = 1_000_000;
   let steps = 0;
@@ -293,6 +327,11 @@ export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions
     for (let e = rowStart[v] as number; e < (rowStart[v + 1] as number); e++) {
       const c = child[e] as number;
       if (c === v) continue;
+      const problem = edgeProblem(g, v, c, e);
+      if (problem !== null) {
+        invalid.push({ upstream: [...(nodes[v] as AssetNode).key], downstream: [...(nodes[c] as AssetNode).key], message: problem });
+        continue;
+      }
       const mapped = mapEdge(mappings[e] as PartitionMapping[], fromSpace, selection, spaceOf(c));
       if (isEmpty(mapped)) continue;
       const before = selected[c] ?? null;
@@ -360,7 +399,7 @@ export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions
     if (!isEmpty(selection)) impacted.push(describe(v, selection));
   }
   impacted.sort((a, b) => a.depth - b.depth);
-  return { source: describe(source, start), impacted };
+  return { source: describe(source, start), impacted, invalidEdges: invalid };
 }
 
 /**
@@ -440,6 +479,8 @@ export function impactJson(result: ImpactResult, keyLimit = 1000): unknown {
     if (withPath) out.path = asset.path;
     return out;
   };
-  return { source: entry(result.source, false), impacted: result.impacted.map((a) => entry(a, true)) };
+  const json: Record<string, unknown> = { source: entry(result.source, false), impacted: result.impacted.map((a) => entry(a, true)) };
+  if (result.invalidEdges.length) json.invalidEdges = result.invalidEdges;
+  return json;
 }
 

@@ -272,8 +272,9 @@ describe('unknown and multi-partitioned assets', () => {
   test('a dynamic asset without keys is reported as unknown, and so is what follows it (except All)', () => {
     const g = graph({
       a: { partitions: DAILY },
-      dyn: { partitions: { type: 'dynamic', name: 'customers' }, deps: ['a'] },
-      after: { partitions: staticDef('x'), deps: ['dyn'] },
+      // Explicit mappings: Dagster refuses the identity it would infer between different classes.
+      dyn: { partitions: { type: 'dynamic', name: 'customers' }, deps: [['a', { type: 'all' }]] },
+      after: { partitions: staticDef('x'), deps: [['dyn', { type: 'last' }]] },
       report: { deps: ['dyn'] },
     });
     const result = impact(g, 'a', keys('2021-05-10'));
@@ -322,7 +323,7 @@ describe('impactJson', () => {
     s: { partitions: staticDef('x', 'y'), deps: [['a', { type: 'specific', keys: ['2021-05-10'] }]] },
     u: { deps: ['a'] },
     w: { partitions: WEEKLY, deps: ['a'] },
-    dyn: { partitions: { type: 'dynamic', name: 'customers' }, deps: ['s'] },
+    dyn: { partitions: { type: 'dynamic', name: 'customers' }, deps: [['s', { type: 'all' }]] },
   });
 
   test('source {asset, count, ranges}; impacted {asset, depth, count, ranges, keys (non-time only), path}', () => {
@@ -381,5 +382,17 @@ describe('what Dagster does that a mapping alone would not', () => {
     const result = impact(g, 'a', keys('2021-06-20', '2021-06-23'));
     // From June 20: 22, 24, …, 30; from June 23: 25, 27, 29 (the source's own keys are not repeated).
     assert.deepEqual(keysOf(find(result, 'a')), ['2021-06-22', '2021-06-24', '2021-06-25', '2021-06-26', '2021-06-27', '2021-06-28', '2021-06-29', '2021-06-30']);
+  });
+});
+
+describe('mappings Dagster refuses', () => {
+  test('an inferred identity between a daily and a static asset is reported and not followed', () => {
+    const g = graph({ a: { partitions: DAILY }, s: { partitions: staticDef('x', 'y'), deps: ['a'] }, ok: { partitions: DAILY, deps: ['a'] } });
+    const result = impact(g, 'a', keys('2021-05-10'));
+    assert.deepEqual(names(result), ['ok']);
+    assert.equal(result.invalidEdges.length, 1);
+    assert.deepEqual([result.invalidEdges[0]?.upstream, result.invalidEdges[0]?.downstream], [['a'], ['s']]);
+    assert.match(result.invalidEdges[0]?.message ?? '', /^Invalid partition mapping from s to a: Upstream and downstream partitions definitions must match/);
+    assert.deepEqual((impactJson(result) as { invalidEdges: unknown[] }).invalidEdges, result.invalidEdges);
   });
 });
