@@ -136,3 +136,11 @@ test('conformance refuses a file that is not a partition-cases file, with a clea
   assert.equal(malformed.status, 1);
   assert.match(malformed.stderr, /cannot read/);
 });
+
+test('impact: a range may end after now (only existing partitions count) but not start before the definition', () => {
+  const out = json('impact', 'examples/harbor', '--asset', 'raw/voyages', '--partitions', '2024-12-30...2025-01-10', '--now', '2025-01-01T00:00:00Z');
+  assert.deepEqual(out.source, { asset: ['raw', 'voyages'], count: 2, ranges: [['2024-12-30', '2024-12-31']] });
+  const early = run('impact', 'examples/harbor', '--asset', 'raw/voyages', '--partitions', '2023-12-30...2024-01-10', '--now', '2025-01-01T00:00:00Z');
+  assert.equal(early.status, 1);
+  assert.match(early.stderr, /before the partitions definition start time 2024-01-01/);
+});

@@ -7,6 +7,7 @@ import { createSpace, type PartitionSpace, type SpaceContext, type UnknownSpace 
 import { downstreamOf, validateMapping, whole, type Selection } from './mappings';
 import {
   allSubset,
+  intersection,
   isEmptySubset,
   SingleSubset,
   subsetFromKeys,
@@ -91,8 +92,13 @@ export function sourceSelection(space: PartitionSpace | UnknownSpace | null, par
   switch (partitions.kind) {
     case 'all':
       return allSubset(space);
-    case 'range':
-      return subsetFromRange(space, partitions.start, partitions.end);
+    case 'range': {
+      // Like Dagster's key ranges, the end may be a window that has not happened yet; only the
+      // partitions that exist now can have changed.
+      const subset = intersection(subsetFromRange(space, partitions.start, partitions.end, { windows: true }), allSubset(space));
+      if (isEmptySubset(subset)) throw new PartitionsError(`no partitions exist in ${partitions.start}...${partitions.end} at this time`, 'DagsterInvalidInvocationError');
+      return subset;
+    }
     case 'keys': {
       const { subset, unknown: missing } = subsetFromKeys(space, partitions.keys);
       if (missing.length) throw new PartitionsError(`not partitions of this asset: ${missing.slice(0, 5).map((k) => `'${k}'`).join(', ')}`, 'DagsterInvalidInvocationError');

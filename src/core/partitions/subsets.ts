@@ -111,6 +111,9 @@ export function subsetFromKeys(
 
 function requireIndex(space: SingleSpace, key: string, windows = false): number {
   const i = windows && space.kind === 'time' ? space.windowIndexOf(key) : space.indexOf(key);
+  if (i !== null && i < 0) {
+    throw new PartitionsError(`Partition key range start ${key} is before the partitions definition start time ${space.kind === 'time' ? space.def.start : ''}`.trim(), 'CheckError');
+  }
   if (i === null) throw new InvalidKeyError(`partition key '${key}' is not a partition of this definition`);
   return i;
 }
@@ -127,8 +130,8 @@ export function subsetFromRange(space: PartitionSpace, startKey: string, endKey:
     // Each dimension's own range (a dimension whose end comes before its start has none).
     const sets = [0, 1].map((d) => {
       const dimSpace = space.dims[d as 0 | 1].space;
-      const a = requireIndex(dimSpace, start[d] as string);
-      const b = requireIndex(dimSpace, end[d] as string);
+      const a = requireIndex(dimSpace, start[d] as string, options.windows);
+      const b = requireIndex(dimSpace, end[d] as string, options.windows);
       return IntervalSet.range(a, b + 1);
     }) as [IntervalSet, IntervalSet];
     return multiProduct(space, sets[0], sets[1]);
