@@ -133,16 +133,22 @@ export function validateMapping(mapping: PartitionMapping, up: PartitionsDefinit
   }
 }
 
-function validateStatic(map: Record<string, string[]>, up: PartitionsDefinition | null, down: PartitionsDefinition | null): void {
-  if (up?.type !== 'static' || down?.type !== 'static') {
-    throw new MappingError('StaticPartitionMapping needs StaticPartitionsDefinitions on both sides', 'CheckError');
+const pythonSet = (keys: string[]): string => `{${keys.map((k) => `'${k}'`).join(', ')}}`;
+
+/** Dagster's `StaticPartitionMapping` checks: both sides static, every mapped key on its side. */
+function validateStatic(map: Record<string, string[]>, up: PartitionsDefinition | null, down: PartitionsDefinition | null, sides: 'both' | 'source' | 'target' = 'both'): void {
+  if (up?.type !== 'static') throw new MappingError('Upstream partitions definition must be a StaticPartitionsDefinition');
+  if (down?.type !== 'static') throw new MappingError('Downstream partitions definition must be a StaticPartitionsDefinition');
+  if (sides !== 'target') {
+    const upKeys = new Set(up.keys);
+    const extra = Object.keys(map).filter((k) => !upKeys.has(k));
+    if (extra.length) throw new MappingError(`mapping source partitions not in the upstream partitions definition: ${pythonSet(extra)}`, 'ValueError');
   }
-  const upKeys = new Set(up.keys);
-  const downKeys = new Set(down.keys);
-  const extraUp = Object.keys(map).filter((k) => !upKeys.has(k));
-  if (extraUp.length) throw new MappingError(`Upstream partition keys ${JSON.stringify(extraUp)} are not in the upstream partitions definition`, 'ValueError');
-  const extraDown = [...new Set(Object.values(map).flat())].filter((k) => !downKeys.has(k));
-  if (extraDown.length) throw new MappingError(`Downstream partition keys ${JSON.stringify(extraDown)} are not in the downstream partitions definition`, 'ValueError');
+  if (sides !== 'source') {
+    const downKeys = new Set(down.keys);
+    const extra = [...new Set(Object.values(map).flat())].filter((k) => !downKeys.has(k));
+    if (extra.length) throw new MappingError(`mapping target partitions not in the downstream partitions definition: ${pythonSet(extra)}`, 'ValueError');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,13 +525,15 @@ function defOf(side: Side): PartitionsDefinition | null {
 }
 
 /** Static and multi-dimensional mappings check their keys and dimensions whenever they are used. */
-function checkOnUse(mapping: PartitionMapping, up: Side, down: Side): void {
-  if (mapping.type === 'static' || mapping.type === 'multi') validateMapping(mapping, defOf(up), defOf(down));
+function checkOnUse(mapping: PartitionMapping, up: Side, down: Side, direction: 'upstream' | 'downstream'): void {
+  // On use, a static mapping checks the keys it maps from: downstream keys going up, targets going down.
+  if (mapping.type === 'static') validateStatic(mapping.downstreamByUpstream, defOf(up), defOf(down), direction === 'upstream' ? 'source' : 'target');
+  if (mapping.type === 'multi') validateMapping(mapping, defOf(up), defOf(down));
 }
 
 /** The upstream partitions a downstream selection depends on. */
 export function upstreamOf(mapping: PartitionMapping, up: Side, down: Side, selection: Selection): UpstreamResult {
-  checkOnUse(mapping, up, down);
+  checkOnUse(mapping, up, down, 'upstream');
   // All, Last and Specific name their upstream partitions whatever the downstream selection is.
   const independent = mapping.type === 'all' || mapping.type === 'last' || mapping.type === 'specific';
   if (selectionIsEmpty(selection) && !independent) {
@@ -565,7 +573,6 @@ export function upstreamOf(mapping: PartitionMapping, up: Side, down: Side, sele
       return { selection: new SingleSubset(to, mapped.set), requiredButNonexistent: missingWindows(to, mapped.missing) };
     }
     case 'static': {
-      validateMapping(mapping, defOf(up), defOf(down));
       const wanted = new Set(subsetKeys(selection as PartitionSubset));
       const keys = Object.entries(mapping.downstreamByUpstream)
         .filter(([, downs]) => downs.some((k) => wanted.has(k)))
@@ -584,7 +591,7 @@ export function upstreamOf(mapping: PartitionMapping, up: Side, down: Side, sele
 
 /** The downstream partitions that depend on an upstream selection. */
 export function downstreamOf(mapping: PartitionMapping, up: Side, selection: Selection, down: Side): Selection {
-  checkOnUse(mapping, up, down);
+  checkOnUse(mapping, up, down, 'downstream');
   if (selectionIsEmpty(selection)) return noneOf(down);
   switch (mapping.type) {
     case 'all':
@@ -620,7 +627,6 @@ export function downstreamOf(mapping: PartitionMapping, up: Side, selection: Sel
       return new SingleSubset(down as TimeWindowSpace, latestOverlappingDownstream(up as TimeWindowSpace, (selection as SingleSubset).set, down as TimeWindowSpace));
     }
     case 'static': {
-      validateMapping(mapping, defOf(up), defOf(down));
       const keys = subsetKeys(selection as PartitionSubset).flatMap((k) => mapping.downstreamByUpstream[k] ?? []);
       return subsetFromKeys(down as PartitionSpace, keys).subset;
     }
