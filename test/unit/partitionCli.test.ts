@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -133,6 +133,7 @@ test('conformance refuses a file that is not a partition-cases file, with a clea
   assert.equal(result.status, 1);
   assert.match(result.stderr, /not a partition-cases file/);
   const malformed = run('conformance', 'partition-cases', join(dir, 'missing.json'));
+  rmSync(dir, { recursive: true, force: true });
   assert.equal(malformed.status, 1);
   assert.match(malformed.stderr, /cannot read/);
 });
