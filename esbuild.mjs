@@ -99,6 +99,8 @@ if (existsSync('webview/src/main.ts')) {
 // The parser runtime and the Python grammar are WASM files loaded by path at run time.
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join('dist', 'tree-sitter.wasm'));
+// SQLite for reading Dagster instances (src/core/state/sqlite): the synchronous WebAssembly build.
+copyFileSync(join(dirname(require.resolve('@journeyapps/wa-sqlite/package.json')), 'dist', 'wa-sqlite.wasm'), join('dist', 'wa-sqlite.wasm'));
 copyFileSync(join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'), join('dist', 'tree-sitter-python.wasm'));
 
 if (watch) {

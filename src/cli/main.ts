@@ -8,6 +8,7 @@ import {
   partitionsCommand,
   type PartitionFormat,
 } from './partitionCommands';
+import { stateCommand } from './stateCommands';
 
 /** Raised for bad command lines: exit code 2 and the usage text. */
 class UsageError extends Error {}
@@ -24,6 +25,9 @@ Commands:
   impact PATH --asset KEY [--partitions all|FIRST...LAST|K1,K2] [--now ISO] [--format json|text]
       Every downstream asset whose partitions depend on those partitions of KEY, through each
       dependency's partition mapping, with depth, count and ranges.
+  state --instance DIR [--format json]
+      What a Dagster instance with SQLite storage (DAGSTER_HOME) recorded: per asset and partition
+      the latest materialization with its provenance, failures, runs still going; runs by status.
   conformance partition-cases FILE [--format json]
       Evaluates every case of a Dagster partition-oracle file and prints {"results": [...]}.
 
@@ -108,6 +112,13 @@ async function impactMain(argv: string[]): Promise<string> {
   });
 }
 
+async function stateMain(argv: string[]): Promise<string> {
+  const { positionals, options } = parseArgs(argv, new Set(['instance', 'format']));
+  if (positionals.length) throw new UsageError('state takes no PATH; use --instance DIR');
+  if ((options.get('format') ?? 'json') !== 'json') throw new UsageError('state prints json only');
+  return stateCommand({ instance: requireOption(options, 'instance') });
+}
+
 function conformanceMain(argv: string[]): string {
   const { positionals, options } = parseArgs(argv, new Set(['format']));
   if (positionals.length !== 2) throw new UsageError('conformance takes a suite name and a FILE');
@@ -130,6 +141,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'conformance':
         process.stdout.write(conformanceMain(rest));
+        return 0;
+      case 'state':
+        process.stdout.write(await stateMain(rest));
         return 0;
       case undefined:
       case '-h':

@@ -145,3 +145,23 @@ test('impact: a range may end after now (only existing partitions count) but not
   assert.equal(early.status, 1);
   assert.match(early.stderr, /before the partitions definition start time 2024-01-01/);
 });
+
+test('state --instance: the recorded state of a real Dagster instance, and a clear error for a folder that is not one', () => {
+  const out = json('state', '--instance', 'test/fixtures/dagster-instances/LachlanJW__dagster_university') as {
+    version: number;
+    assets: { key: string[]; partitions: { partition: string | null; status: string; lastMaterialization: { storageId: number; runId: string; timestamp: string; dataVersion: string | null } | null }[] }[];
+    runs: Record<string, number>;
+  };
+  assert.equal(out.version, 1);
+  assert.deepEqual(out.runs, { FAILURE: 4, SUCCESS: 20 });
+  const trips = out.assets.find((a) => a.key.join('/') === 'taxi_trips');
+  assert.deepEqual(trips?.partitions.map((p) => [p.partition, p.status, p.lastMaterialization?.storageId]), [
+    ['2023-01-01', 'materialized', 47],
+    ['2023-02-01', 'materialized', 49],
+    ['2023-03-01', 'materialized', 51],
+  ]);
+  assert.equal(trips?.partitions[0]?.lastMaterialization?.timestamp, '2024-09-09T06:18:19.218Z');
+  const missing = run('state', '--instance', 'examples/harbor');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /not a Dagster instance with SQLite storage/);
+});

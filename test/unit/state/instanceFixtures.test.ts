@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { InstanceState, MaterializationRecord, PartitionState } from '../../../src/core/state/instanceState';
+import { readLocalInstance } from '../../../src/core/state/localInstance';
+import { InstanceReadError } from '../../../src/core/state/sqlite/sqliteFile';
+
+/**
+ * Real Dagster instances (SQLite written by Dagster 0.14, 1.7 and 1.12; see the fixtures' README),
+ * read in place, compared with the `expected.json` derived from them with Python's sqlite3.
+ */
+const root = join(__dirname, '..', '..', 'fixtures', 'dagster-instances');
+const instances = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+
+interface ExpectedPartition {
+  last_materialized_ts: number;
+  last_storage_id: number;
+  last_run_id: string;
+  data_version: string | null;
+  code_version: string | null;
+  input_data_versions: Record<string, string>;
+  input_event_pointers: Record<string, number | null>;
+}
+interface ExpectedAsset {
+  materializations: number;
+  partitioned: boolean;
+  partitions: Record<string, ExpectedPartition>;
+  failed_partitions: string[];
+  failed_partitions_from_runs: string[];
+  in_progress_partitions_from_runs: string[];
+  last_observed_at: string | null;
+  last_observed_data_version: string | null;
+}
+interface Expected {
+  assets: Record<string, ExpectedAsset>;
+  runs: Record<string, number>;
+}
+
+const partitionName = (p: string | null): string => p ?? '__none__';
+
+function withStatus(partitions: Map<string | null, PartitionState>, status: PartitionState['status']): string[] {
+  return [...partitions.values()].filter((p) => p.status === status).map((p) => partitionName(p.partition)).sort();
+}
+
+describe('real Dagster instances', () => {
+  assert.ok(instances.length >= 3, 'the three fixture instances are present');
+  for (const name of instances) {
+    test(`${name}: every asset, partition, provenance and run count of expected.json`, async () => {
+      const expected = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as Expected;
+      const state: InstanceState = await readLocalInstance(join(root, name));
+      assert.deepEqual(state.runsByStatus, expected.runs);
+      const materializedAssets = Object.entries(expected.assets).filter(([, a]) => a.materializations > 0 || Object.keys(a.partitions).length > 0);
+      for (const [key, want] of materializedAssets) {
+        const asset = state.assets.get(key);
+        assert.ok(asset, `asset ${key}`);
+        assert.equal(asset.materializations, want.materializations, `${key} materializations`);
+        const materialized = [...asset.partitions.values()].filter((p) => p.lastMaterialization);
+        assert.deepEqual(materialized.map((p) => partitionName(p.partition)).sort(), Object.keys(want.partitions).sort(), `${key} partitions`);
+        for (const [partition, w] of Object.entries(want.partitions)) {
+          const got: MaterializationRecord | null | undefined = asset.partitions.get(partition === '__none__' ? null : partition)?.lastMaterialization;
+          assert.ok(got, `${key} ${partition}`);
+          const where = `${key} ${partition}`;
+          assert.equal(got.storageId, w.last_storage_id, `${where} storage id`);
+          assert.equal(got.runId, w.last_run_id, `${where} run id`);
+          assert.equal(Math.round(got.timestamp), Math.round(w.last_materialized_ts * 1000), `${where} time`);
+          assert.equal(got.dataVersion, w.data_version, `${where} data version`);
+          assert.equal(got.codeVersion, w.code_version, `${where} code version`);
+          assert.deepEqual(got.inputDataVersions, w.input_data_versions, `${where} input data versions`);
+          assert.deepEqual(got.inputEventPointers, w.input_event_pointers, `${where} input event pointers`);
+        }
+        assert.deepEqual(withStatus(asset.partitions, 'failed'), [...new Set([...want.failed_partitions, ...want.failed_partitions_from_runs])].sort(), `${key} failed`);
+        assert.deepEqual(withStatus(asset.partitions, 'in_progress'), [...want.in_progress_partitions_from_runs].sort(), `${key} in progress`);
+        const observations = [...asset.partitions.values()].map((p) => p.lastObservation).filter((o) => o !== null);
+        const latestObservation = observations.sort((a, b) => b.storageId - a.storageId)[0] ?? null;
+        assert.equal(latestObservation ? new Date(latestObservation.timestamp).toISOString().slice(0, 23) : null, want.last_observed_at?.slice(0, 23) ?? null, `${key} last observed`);
+      }
+      // Assets the instance knows only from planned runs still appear, with nothing materialized.
+      for (const key of state.assets.keys()) assert.ok(key in expected.assets, `unexpected asset ${key}`);
+      // Nothing was written next to the databases.
+      const files = readdirSync(join(root, name, 'history', 'runs'));
+      assert.deepEqual(files.filter((f) => /-(wal|shm|journal)$|\.lock$/.test(f)), []);
+    });
+  }
+});
+
+describe('databases that cannot be read', () => {
+  function instanceWith(index: Buffer | string | null): string {
+    const home = mkdtempSync(join(tmpdir(), 'al-instance-'));
+    mkdirSync(join(home, 'history', 'runs'), { recursive: true });
+    if (index !== null) writeFileSync(join(home, 'history', 'runs', 'index.db'), index);
+    return home;
+  }
+
+  test('a folder without storage, an empty file, text, and a truncated database give clear errors', async () => {
+    const source = readFileSync(join(root, 'LachlanJW__dagster_university', 'history', 'runs', 'index.db'));
+    const cases: [Buffer | string | null, RegExp][] = [
+      [null, /not a Dagster instance with SQLite storage: history\/runs\/index\.db is missing/],
+      ['', /no such table: event_logs|not a SQLite database|cannot be opened/],
+      ['this is not a database at all, just some text that is long enough to fill a header.....', /not a SQLite database/],
+      [source.subarray(0, 8192), /malformed/],
+    ];
+    for (const [content, message] of cases) {
+      const home = instanceWith(content);
+      try {
+        await assert.rejects(readLocalInstance(home), (error: unknown) => {
+          assert.ok(error instanceof Error);
+          assert.match(error.message, message);
+          return true;
+        });
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test('a database a writer holds mid-transaction is reported as locked after retries', async () => {
+    const home = instanceWith(null);
+    try {
+      const index = join(home, 'history', 'runs', 'index.db');
+      copyFileSync(join(root, 'LachlanJW__dagster_university', 'history', 'runs', 'index.db'), index);
+      writeFileSync(`${index}-journal`, Buffer.alloc(512, 1));
+      await assert.rejects(readLocalInstance(home), (error: unknown) => {
+        assert.ok(error instanceof InstanceReadError);
+        assert.match(error.message, /locked/);
+        return true;
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
