@@ -25,9 +25,10 @@ Commands:
   impact PATH --asset KEY [--partitions all|FIRST...LAST|K1,K2] [--now ISO] [--format json|text]
       Every downstream asset whose partitions depend on those partitions of KEY, through each
       dependency's partition mapping, with depth, count and ranges.
-  state --instance DIR [--format json]
-      What a Dagster instance with SQLite storage (DAGSTER_HOME) recorded: per asset and partition
-      the latest materialization with its provenance, failures, runs still going; runs by status.
+  state [--instance DIR] [--format json]
+      What a Dagster instance with SQLite storage recorded: per asset and partition the latest
+      materialization with its provenance, failures, runs still going; runs by status. Without
+      --instance: DAGSTER_HOME, a dagster.yaml here with sqlite base_dir, or a running dagster dev.
   conformance partition-cases FILE [--format json]
       Evaluates every case of a Dagster partition-oracle file and prints {"results": [...]}.
 
@@ -116,7 +117,7 @@ async function stateMain(argv: string[]): Promise<string> {
   const { positionals, options } = parseArgs(argv, new Set(['instance', 'format']));
   if (positionals.length) throw new UsageError('state takes no PATH; use --instance DIR');
   if ((options.get('format') ?? 'json') !== 'json') throw new UsageError('state prints json only');
-  return stateCommand({ instance: requireOption(options, 'instance') });
+  return stateCommand({ instance: options.get('instance') ?? null });
 }
 
 function conformanceMain(argv: string[]): string {
