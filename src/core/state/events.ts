@@ -30,6 +30,7 @@ const entrySchema = z
             asset_observation: assetPayloadSchema.nullable().optional(),
             asset_key: assetKeySchema.nullable().optional(),
             partition: z.string().nullable().optional(),
+            asset_materialization_failure: assetPayloadSchema.extend({ reason: z.string().nullable().optional() }).passthrough().nullable().optional(),
           })
           .passthrough()
           .nullable()
@@ -50,6 +51,8 @@ export interface AssetEvent {
   /** Epoch seconds from the JSON, when present. */
   timestamp: number | null;
   runId: string | null;
+  /** For ASSET_FAILED_TO_MATERIALIZE: `AssetMaterializationFailureReason` member, when written. */
+  failureReason: string | null;
 }
 
 /** Reads the `event` column of an asset event row; null when it is not an asset event Dagster wrote. */
@@ -62,13 +65,24 @@ export function readAssetEvent(text: string | null): AssetEvent | null {
   const type = assetEventTypes.find((t) => t === event.event_type_value);
   if (!type) return null;
   const data = event.event_specific_data ?? {};
-  const payload = type === 'ASSET_MATERIALIZATION' ? data.materialization : type === 'ASSET_OBSERVATION' ? data.asset_observation : null;
+  const payload =
+    type === 'ASSET_MATERIALIZATION'
+      ? data.materialization
+      : type === 'ASSET_OBSERVATION'
+        ? data.asset_observation
+        : type === 'ASSET_FAILED_TO_MATERIALIZE'
+          ? data.asset_materialization_failure
+          : null;
   const assetKey = payload?.asset_key?.path ?? data.asset_key?.path ?? null;
   const partition = payload ? (payload.partition ?? null) : (data.partition ?? null);
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(payload?.tags ?? {})) if (value !== null) tags[key] = String(value);
-  return { type, assetKey, partition, tags, timestamp: entry.timestamp ?? null, runId: entry.run_id ?? null };
+  const reason = type === 'ASSET_FAILED_TO_MATERIALIZE' ? (data.asset_materialization_failure?.reason ?? null) : null;
+  return { type, assetKey, partition, tags, timestamp: entry.timestamp ?? null, runId: entry.run_id ?? null, failureReason: reason };
 }
+
+/** Failure reasons Dagster does not count as a failed partition (the step was skipped or the user stopped it). */
+export const skippedFailureReasons = new Set(['SKIPPED_OPTIONAL', 'UPSTREAM_SKIPPED', 'USER_TERMINATION']);
 
 /** Provenance from event tags (§5): current names first, then the pre-1.0 "logical version" ones. */
 export interface Provenance {

@@ -1,5 +1,5 @@
 import { keyToUserString } from '../model/assetKey';
-import { readAssetEvent, provenanceOf, type AssetEventType } from './events';
+import { provenanceOf, readAssetEvent, skippedFailureReasons, type AssetEventType } from './events';
 import { parseSerdes } from './serdes';
 
 /**
@@ -196,7 +196,8 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
         state.lastPlanned = pointer;
         break;
       case 'ASSET_FAILED_TO_MATERIALIZE':
-        state.lastFailure = pointer;
+        // A skipped step or a user's termination is not a failed partition in Dagster.
+        if (!skippedFailureReasons.has(event?.failureReason ?? '')) state.lastFailure = pointer;
         break;
     }
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,3 +133,58 @@ describe('databases that cannot be read', () => {
   });
 });
 
+
+describe('failed and running partitions, written the way Dagster writes them', () => {
+  /**
+   * A copy of a real instance to which a Python sqlite3 writer (what Dagster itself uses) adds, in
+   * WAL mode: a planned materialization of `trips_by_week` 2023-03-19 in a run that FAILED, one of
+   * 2023-03-12 in a run still STARTED, and an ASSET_FAILED_TO_MATERIALIZE of `taxi_trips` 2023-02-01.
+   * The new rows stay in the -wal (no checkpoint), so reading them also proves the WAL is read.
+   */
+  test('a newer planned event of a failed run is failed, of a running run in progress, an explicit failure is failed', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'al-instance-'));
+    try {
+      mkdirSync(join(home, 'history', 'runs'), { recursive: true });
+      const source = join(root, 'LachlanJW__dagster_university', 'history');
+      copyFileSync(join(source, 'runs', 'index.db'), join(home, 'history', 'runs', 'index.db'));
+      copyFileSync(join(source, 'runs.db'), join(home, 'history', 'runs.db'));
+      const script = `
+import json, sqlite3, sys
+home = sys.argv[1]
+def planned(key, partition):
+    return json.dumps({"__class__": "EventLogEntry", "dagster_event": {"__class__": "DagsterEvent", "event_specific_data": {"__class__": "AssetMaterializationPlannedData", "asset_key": {"__class__": "AssetKey", "path": [key]}, "partition": partition, "partitions_subset": None}, "event_type_value": "ASSET_MATERIALIZATION_PLANNED", "logging_tags": {}, "message": "", "pid": None, "pipeline_name": "__ASSET_JOB_0", "solid_handle": None, "step_handle": None, "step_key": key, "step_kind_value": None}, "error_info": None, "level": 10, "message": "", "pipeline_name": "__ASSET_JOB_0", "run_id": "", "step_key": key, "timestamp": 1725900000.0, "user_message": ""})
+def failed(key, partition):
+    return json.dumps({"__class__": "EventLogEntry", "dagster_event": {"__class__": "DagsterEvent", "event_specific_data": {"__class__": "AssetFailedToMaterializeData", "asset_materialization_failure": {"__class__": "AssetMaterializationFailure", "asset_key": {"__class__": "AssetKey", "path": [key]}, "description": None, "metadata_entries": [], "partition": partition, "tags": {}, "reason": {"__enum__": "AssetMaterializationFailureReason.COMPUTE_FAILED"}}, "error": None}, "event_type_value": "ASSET_FAILED_TO_MATERIALIZE", "logging_tags": {}, "message": "", "pid": None, "pipeline_name": "__ASSET_JOB_0", "solid_handle": None, "step_handle": None, "step_key": key, "step_kind_value": None}, "error_info": None, "level": 10, "message": "", "pipeline_name": "__ASSET_JOB_0", "run_id": "", "step_key": key, "timestamp": 1725900001.0, "user_message": ""})
+runs = sqlite3.connect(home + "/history/runs.db")
+runs.execute("PRAGMA wal_autocheckpoint=0")
+for run_id, status in [("run-failed", "FAILURE"), ("run-going", "STARTED"), ("run-explicit", "FAILURE")]:
+    runs.execute("INSERT INTO runs (run_id, pipeline_name, status, run_body, create_timestamp, update_timestamp) VALUES (?, '__ASSET_JOB_0', ?, '{}', '2024-09-10 00:00:00', '2024-09-10 00:00:00')", (run_id, status))
+runs.commit()
+index = sqlite3.connect(home + "/history/runs/index.db")
+index.execute("PRAGMA wal_autocheckpoint=0")
+rows = [("run-failed", planned("trips_by_week", "2023-03-19"), "ASSET_MATERIALIZATION_PLANNED", "trips_by_week", "2023-03-19"),
+        ("run-going", planned("trips_by_week", "2023-03-12"), "ASSET_MATERIALIZATION_PLANNED", "trips_by_week", "2023-03-12"),
+        ("run-explicit", failed("taxi_trips", "2023-02-01"), "ASSET_FAILED_TO_MATERIALIZE", "taxi_trips", "2023-02-01")]
+for run_id, event, kind, key, partition in rows:
+    index.execute("INSERT INTO event_logs (run_id, event, dagster_event_type, timestamp, step_key, asset_key, partition) VALUES (?, ?, ?, '2024-09-10 00:00:00.000000', ?, ?, ?)", (run_id, event, kind, key, json.dumps([key]), partition))
+index.commit()
+os_exit = getattr(__import__("os"), "_exit")
+os_exit(0)  # leave without a checkpoint: the rows stay in the -wal files
+`;
+      const written = spawnSync('python3', ['-c', script, home], { encoding: 'utf8' });
+      assert.equal(written.status, 0, `python3 is needed to write the test instance: ${written.stderr || written.error?.message}`);
+      assert.ok(readdirSync(join(home, 'history', 'runs')).includes('index.db-wal'), 'the new rows are in the WAL');
+      const state = await readLocalInstance(home);
+      const weekly = state.assets.get('trips_by_week');
+      assert.equal(weekly?.partitions.get('2023-03-19')?.status, 'failed');
+      assert.equal(weekly?.partitions.get('2023-03-19')?.lastFailure?.runId, 'run-failed');
+      assert.equal(weekly?.partitions.get('2023-03-12')?.status, 'in_progress');
+      assert.equal(weekly?.partitions.get('2023-03-05')?.status, 'materialized');
+      assert.equal(state.assets.get('taxi_trips')?.partitions.get('2023-02-01')?.status, 'failed');
+      assert.equal(state.assets.get('taxi_trips')?.partitions.get('2023-01-01')?.status, 'materialized');
+      assert.equal(state.runsByStatus.STARTED, 1);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
