@@ -1,18 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInstanceState, type InstanceState, type MaterializationRecord, type PartitionState } from './instanceState';
+import { readInputChanges, type InputChange } from './inputChanges';
 import { InstanceReadError, readSqlite } from './sqlite/sqliteFile';
 
+export interface LocalInstance extends InstanceState {
+  /** Inputs of each latest materialization with new data since (when asked for). */
+  inputChanges: Map<string, Map<string | null, InputChange[]>> | null;
+}
+
 /** A Dagster instance folder (`DAGSTER_HOME`) with SQLite storage: its state, read-only. */
-export async function readLocalInstance(home: string): Promise<InstanceState> {
+export async function readLocalInstance(home: string, options: { inputChanges?: boolean } = {}): Promise<LocalInstance> {
   const index = join(home, 'history', 'runs', 'index.db');
   const runs = join(home, 'history', 'runs.db');
   if (!existsSync(index)) {
     throw new InstanceReadError(`${home} is not a Dagster instance with SQLite storage: history/runs/index.db is missing`, 14);
   }
-  return readSqlite(index, (indexDb) =>
-    existsSync(runs) ? readSqlite(runs, (runsDb) => readInstanceState(indexDb, runsDb)) : readInstanceState(indexDb, null),
-  );
+  return readSqlite(index, async (indexDb) => {
+    const state = existsSync(runs) ? await readSqlite(runs, (runsDb) => readInstanceState(indexDb, runsDb)) : await readInstanceState(indexDb, null);
+    return { ...state, inputChanges: options.inputChanges ? await readInputChanges(indexDb, state) : null };
+  });
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

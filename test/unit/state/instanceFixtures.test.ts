@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { InstanceState, MaterializationRecord, PartitionState } from '../../../src/core/state/instanceState';
+import type { MaterializationRecord, PartitionState } from '../../../src/core/state/instanceState';
 import { readLocalInstance } from '../../../src/core/state/localInstance';
 import { InstanceReadError } from '../../../src/core/state/sqlite/sqliteFile';
 
@@ -16,6 +16,7 @@ const root = join(__dirname, '..', '..', 'fixtures', 'dagster-instances');
 const instances = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
 interface ExpectedPartition {
+  inputs_changed: { upstream: string; upstream_partitioned: boolean; pointer: number; upstream_partitions_changed_after_pointer?: string[] }[];
   last_materialized_ts: number;
   last_storage_id: number;
   last_run_id: string;
@@ -50,7 +51,7 @@ describe('real Dagster instances', () => {
   for (const name of instances) {
     test(`${name}: every asset, partition, provenance and run count of expected.json`, async () => {
       const expected = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as Expected;
-      const state: InstanceState = await readLocalInstance(join(root, name));
+      const state = await readLocalInstance(join(root, name), { inputChanges: true });
       assert.deepEqual(state.runsByStatus, expected.runs);
       const materializedAssets = Object.entries(expected.assets).filter(([, a]) => a.materializations > 0 || Object.keys(a.partitions).length > 0);
       for (const [key, want] of materializedAssets) {
@@ -70,6 +71,12 @@ describe('real Dagster instances', () => {
           assert.equal(got.codeVersion, w.code_version, `${where} code version`);
           assert.deepEqual(got.inputDataVersions, w.input_data_versions, `${where} input data versions`);
           assert.deepEqual(got.inputEventPointers, w.input_event_pointers, `${where} input event pointers`);
+          const changes = state.inputChanges?.get(key)?.get(partition === '__none__' ? null : partition) ?? [];
+          assert.deepEqual(
+            changes.map((c) => ({ upstream: c.upstream, upstream_partitioned: c.upstreamPartitioned, pointer: c.pointer, upstream_partitions_changed_after_pointer: c.changedPartitions })),
+            w.inputs_changed.map((c) => ({ ...c, upstream_partitions_changed_after_pointer: c.upstream_partitions_changed_after_pointer ?? [] })),
+            `${where} inputs changed`,
+          );
         }
         assert.deepEqual(withStatus(asset.partitions, 'failed'), [...new Set([...want.failed_partitions, ...want.failed_partitions_from_runs])].sort(), `${key} failed`);
         assert.deepEqual(withStatus(asset.partitions, 'in_progress'), [...want.in_progress_partitions_from_runs].sort(), `${key} in progress`);
