@@ -8,7 +8,7 @@ import {
   partitionsCommand,
   type PartitionFormat,
 } from './partitionCommands';
-import { stateCommand } from './stateCommands';
+import { staleCommand, stateCommand } from './stateCommands';
 
 /** Raised for bad command lines: exit code 2 and the usage text. */
 class UsageError extends Error {}
@@ -29,6 +29,10 @@ Commands:
       What a Dagster instance with SQLite storage recorded: per asset and partition the latest
       materialization with its provenance, failures, runs still going; runs by status. Without
       --instance: DAGSTER_HOME, a dagster.yaml here with sqlite base_dir, or a running dagster dev.
+  stale PATH [--instance DIR] [--now ISO] [--format json|text]
+      Dagster's stale status of every partition of every asset in PATH against the instance:
+      counts, stale partitions grouped by cause, and (not a Dagster status) fresh partitions
+      downstream of stale or failed ones.
   conformance partition-cases FILE [--format json]
       Evaluates every case of a Dagster partition-oracle file and prints {"results": [...]}.
 
@@ -120,6 +124,11 @@ async function stateMain(argv: string[]): Promise<string> {
   return stateCommand({ instance: options.get('instance') ?? null });
 }
 
+async function staleMain(argv: string[]): Promise<string> {
+  const { positionals, options } = parseArgs(argv, new Set(['instance', 'now', 'format']));
+  return staleCommand({ path: onePath(positionals, 'stale'), instance: options.get('instance') ?? null, now: options.get('now'), format: partitionFormat(options) });
+}
+
 function conformanceMain(argv: string[]): string {
   const { positionals, options } = parseArgs(argv, new Set(['format']));
   if (positionals.length !== 2) throw new UsageError('conformance takes a suite name and a FILE');
@@ -145,6 +154,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'state':
         process.stdout.write(await stateMain(rest));
+        return 0;
+      case 'stale':
+        process.stdout.write(await staleMain(rest));
         return 0;
       case undefined:
       case '-h':

@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
+import { keyToUserString } from '../core/model/assetKey';
+import { scanPaths } from '../core/scan/scanner';
+import { staleReport } from '../core/stale/staleReport';
 import { discoverInstance } from '../core/state/instanceDiscovery';
 import { readLocalInstance, stateJson } from '../core/state/localInstance';
 import { InstanceReadError } from '../core/state/sqlite/sqliteFile';
-import { CommandError } from './partitionCommands';
+import { CommandError, parseNow } from './partitionCommands';
 
 /** `asset-lineage state --instance DIR`: the instance's recorded state as JSON. */
 export async function stateCommand(options: { instance: string | null }): Promise<string> {
@@ -14,4 +17,35 @@ export async function stateCommand(options: { instance: string | null }): Promis
     if (error instanceof InstanceReadError) throw new CommandError(error.message);
     throw error;
   }
+}
+
+/** `asset-lineage stale PATH --instance DIR`: the workspace's assets against what the instance recorded. */
+export async function staleCommand(options: { path: string; instance: string | null; now?: string; format: 'json' | 'text' }): Promise<string> {
+  const now = parseNow(options.now);
+  const location = discoverInstance({ explicit: options.instance, dagsterHome: process.env.DAGSTER_HOME ?? null, folders: [resolve(options.path)] });
+  if (location.kind !== 'sqlite') throw new CommandError(location.message);
+  let instance;
+  try {
+    instance = await readLocalInstance(resolve(location.home), { inputChanges: true });
+  } catch (error) {
+    if (error instanceof InstanceReadError) throw new CommandError(error.message);
+    throw error;
+  }
+  const graph = await scanPaths([options.path]);
+  const assets = staleReport(graph, instance, now);
+  if (options.format === 'json') return JSON.stringify({ assets }, null, 2) + '\n';
+  const lines: string[] = [];
+  for (const a of assets) {
+    const s = a.status;
+    lines.push(`${keyToUserString(a.asset)}: ${s.fresh} fresh, ${s.stale} stale, ${s.missing} missing, ${s.failed} failed`);
+    for (const group of a.stale) {
+      const where = group.ranges.slice(0, 3).map(([x, y]) => (x === y ? x : `${x}...${y}`)).join(', ');
+      lines.push(`  stale${where ? ` ${where}` : ''}: ${group.causes.map((c) => `${c.reason}${c.dependency ? ` (${keyToUserString(c.dependency)})` : ''}`).join('; ')}`);
+    }
+    for (const hit of a.impacted) {
+      const where = hit.ranges.slice(0, 3).map(([x, y]) => (x === y ? x : `${x}...${y}`)).join(', ');
+      lines.push(`  impacted (not a Dagster status)${where ? ` ${where}` : ''}: downstream of stale or failed ${hit.upstream.map((k) => keyToUserString(k)).join(', ')}`);
+    }
+  }
+  return lines.join('\n') + '\n';
 }

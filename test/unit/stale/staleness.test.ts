@@ -3,6 +3,7 @@ import { before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import type { AssetGraph, AssetNode } from '../../../src/core/model/graph';
 import type { TimeWindowPartitions } from '../../../src/core/model/partitions';
+import { staleReport } from '../../../src/core/stale/staleReport';
 import { partitionStaleness, StalenessContext, type Staleness } from '../../../src/core/stale/staleness';
 import { readLocalInstance, type LocalInstance } from '../../../src/core/state/localInstance';
 import { assetNode, type AssetNodeFields } from '../../builders/assetNode';
@@ -99,5 +100,29 @@ describe('stale status on a real instance', () => {
     const graph = project({}, [assetNode(['new_report'], { deps: [['taxi_zones']] }), assetNode(['vendor_feed'], { kind: 'external' })]);
     assert.deepEqual(staleness(graph, 'new_report'), { status: 'MISSING', causes: [] });
     assert.deepEqual(staleness(graph, 'vendor_feed'), { status: 'FRESH', causes: [] });
+  });
+});
+
+describe('the stale report', () => {
+  test('counts, stale groups with causes, and fresh partitions downstream of stale ones (labelled as not Dagster)', () => {
+    const wide = { type: 'time_window' as const, startOffset: 0, endOffset: 2, allowNonexistentUpstreamPartitions: false };
+    const graph = project({
+      taxi_zones: { codeVersion: '2', deps: [['taxi_zones_file']] },
+      taxi_trips: { partitions: monthly, deps: [{ key: ['taxi_trips_file'], partitionMapping: wide }] },
+    });
+    const report = new Map(staleReport(graph, instance, now).map((r) => [r.asset.join('/'), r]));
+    assert.deepEqual(report.get('taxi_zones')?.status, { fresh: 0, stale: 1, missing: 0, failed: 0 });
+    assert.deepEqual(report.get('taxi_zones')?.stale, [{ ranges: [], causes: [{ category: 'CODE', reason: 'has a new code version' }] }]);
+    const trips = report.get('taxi_trips');
+    // January and February both read March (pointer 45, before March's event 46); March is fresh.
+    assert.deepEqual(trips?.status, { fresh: 1, stale: 2, missing: 0, failed: 0 });
+    assert.deepEqual(trips?.stale, [
+      { ranges: [['2023-01-01', '2023-02-01']], causes: [{ category: 'DATA', reason: 'has a new dependency materialization', dependency: ['taxi_trips_file'] }] },
+    ]);
+    // Fresh by Dagster's rules, but downstream of the stale ones: re-running those will outdate them.
+    assert.deepEqual(report.get('manhattan_stats')?.impacted, [{ ranges: [], upstream: [['taxi_trips'], ['taxi_zones']] }]);
+    // trips_by_week reads taxi_trips by overlap: every week touching January or February.
+    assert.deepEqual(report.get('trips_by_week')?.impacted, [{ ranges: [['2023-01-01', '2023-02-26']], upstream: [['taxi_trips']] }]);
+    assert.deepEqual(report.get('taxi_trips_file')?.impacted, []);
   });
 });
