@@ -161,7 +161,7 @@ test('state --instance: the recorded state of a real Dagster instance, and a cle
     ['2023-03-01', 'materialized', 51],
   ]);
   assert.equal(trips?.partitions[0]?.lastMaterialization?.timestamp, '2024-09-09T06:18:19.218Z');
-  const missing = run('state', '--instance', 'examples/harbor');
+  const missing = run('state', '--instance', 'examples/harbor/harbor');
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /not a Dagster instance with SQLite storage/);
 });
