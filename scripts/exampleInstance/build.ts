@@ -22,6 +22,7 @@ import { createSpace, type PartitionSpace } from '../../src/core/partitions/keyS
 import { upstreamOf } from '../../src/core/partitions/mappings';
 import { subsetFromKeys, subsetFromRange, subsetKeys } from '../../src/core/partitions/subsets';
 import { scanPaths } from '../../src/core/scan/scanner';
+import { storedAssetKeyText } from '../../src/core/state/instanceState';
 
 const project = join(__dirname, '..', '..', 'examples', 'harbor');
 const entrySchema = z.object({
@@ -46,7 +47,6 @@ const descriptionSchema = z.object({
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 /** Dagster's naive UTC text (`YYYY-MM-DD HH:MM:SS.ffffff`). */
 const naive = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '000');
-const storedKey = (key: readonly string[]): string => JSON.stringify(key).replace(/","/g, '", "');
 
 function entryJson(runId: string, time: number, dagsterEvent: Record<string, unknown>, stepKey: string | null): string {
   return JSON.stringify({
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
         for (const partition of partitionsOf(node, entry.partitions, time)) {
           time += 1000;
           const assetKey = { __class__: 'AssetKey', path: node.key };
-          events.push([++id, run.id, entryJson(run.id, time, { event_specific_data: { __class__: 'AssetMaterializationPlannedData', asset_key: assetKey, partition, partitions_subset: null }, event_type_value: 'ASSET_MATERIALIZATION_PLANNED' }, user), 'ASSET_MATERIALIZATION_PLANNED', naive(time), user, storedKey(node.key), partition]);
+          events.push([++id, run.id, entryJson(run.id, time, { event_specific_data: { __class__: 'AssetMaterializationPlannedData', asset_key: assetKey, partition, partitions_subset: null }, event_type_value: 'ASSET_MATERIALIZATION_PLANNED' }, user), 'ASSET_MATERIALIZATION_PLANNED', naive(time), user, storedAssetKeyText(node.key), partition]);
           if (!materialize) continue;
           const codeVersion = entry.code_version ?? node.codeVersion ?? run.id;
           const tags: Record<string, string> = { 'dagster/code_version': codeVersion };
@@ -151,8 +151,8 @@ async function main(): Promise<void> {
           time += 1000;
           const materialization = { __class__: 'AssetMaterialization', asset_key: assetKey, description: null, metadata_entries: [], partition, tags };
           const eventId = ++id;
-          events.push([eventId, run.id, entryJson(run.id, time, { event_specific_data: { __class__: 'StepMaterializationData', asset_lineage: [], materialization }, event_type_value: 'ASSET_MATERIALIZATION', message: `Materialized value ${user}.` }, user), 'ASSET_MATERIALIZATION', naive(time), user, storedKey(node.key), partition]);
-          eventTags.push([eventId, storedKey(node.key), 'dagster/data_version', dataVersion, naive(time)]);
+          events.push([eventId, run.id, entryJson(run.id, time, { event_specific_data: { __class__: 'StepMaterializationData', asset_lineage: [], materialization }, event_type_value: 'ASSET_MATERIALIZATION', message: `Materialized value ${user}.` }, user), 'ASSET_MATERIALIZATION', naive(time), user, storedAssetKeyText(node.key), partition]);
+          eventTags.push([eventId, storedAssetKeyText(node.key), 'dagster/data_version', dataVersion, naive(time)]);
           latestByPartition.set(`${user}\u0000${partition ?? ''}`, { id: eventId, dataVersion });
           latestByAsset.set(user, eventId);
           lastTime.set(user, time);
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ __class__: 'PipelineRun', pipeline_name: '__ASSET_JOB', run_id: run.id, status: { __enum__: `PipelineRunStatus.${run.status}` }, tags: {} });
     runs.push([run.id, '__ASSET_JOB', run.status, body, naive(started), naive(time), started / 1000, finished ? time / 1000 : null]);
   }
-  const assetKeys = [...lastTime.entries()].map(([user, time]) => [storedKey(parseUserKey(user)), naive(time)]);
+  const assetKeys = [...lastTime.entries()].map(([user, time]) => [storedAssetKeyText(parseUserKey(user)), naive(time)]);
 
   // The committed instance, or another folder (the test that checks the two agree).
   const out = process.argv[2] ?? join(project, '.dagster');

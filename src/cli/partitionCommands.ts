@@ -3,7 +3,7 @@ import { keyId, keyToUserString, parseUserKey } from '../core/model/assetKey';
 import type { AssetGraph, AssetNode } from '../core/model/graph';
 import { runCaseFile } from '../core/partitions/conformance';
 import { computeImpact, impactJson, selectionCount, type SourcePartitions } from '../core/partitions/impact';
-import { createSpace } from '../core/partitions/keySpaces';
+import { createSpace, lastPartitionKey } from '../core/partitions/keySpaces';
 import { allSubset, subsetKeys } from '../core/partitions/subsets';
 import { PartitionsError } from '../core/partitions/errors';
 import { scanPaths } from '../core/scan/scanner';
@@ -53,7 +53,7 @@ export async function partitionsCommand(options: { path: string; asset: string; 
       Object.assign(out, { count: null, first: null, last: null, keys: [], unknown: space.reason });
     } else {
       const all = allSubset(space);
-      Object.assign(out, { count: selectionCount(all), first: subsetKeys(all, 1)[0] ?? null, last: lastKey(space), keys: subsetKeys(all, limit) });
+      Object.assign(out, { count: selectionCount(all), first: subsetKeys(all, 1)[0] ?? null, last: lastPartitionKey(space), keys: subsetKeys(all, limit) });
     }
   }
   if (options.format === 'json') return JSON.stringify(out, null, 2) + '\n';
@@ -61,11 +61,6 @@ export async function partitionsCommand(options: { path: string; asset: string; 
   if (out.unknown) lines.push(`  ${String(out.unknown)}`);
   if (out.first !== null && out.first !== undefined) lines.push(`  first ${String(out.first)}`, `  last  ${String(out.last)}`);
   return lines.join('\n') + '\n';
-}
-
-function lastKey(space: Exclude<ReturnType<typeof createSpace>, { kind: 'unknown' }>): string | null {
-  if (space.kind === 'multi') return space.count ? space.key(space.dims[0].space.count - 1, space.dims[1].space.count - 1) : null;
-  return space.count ? space.key(space.count - 1) : null;
 }
 
 /** `--partitions`: `all`, `first...last`, or a comma-separated list (a single key may itself hold commas). */

@@ -55,6 +55,23 @@ export const dynamicPartitionsSchema = z.object({
   name: z.string().nullable(),
 });
 
+/**
+ * The cron schedule Dagster builds for its named time-window classes and schedule types
+ * (`cron_schedule_from_schedule_type_and_offsets`): minute, hour, and day of week or of month.
+ */
+export function scheduleCron(type: 'hourly' | 'daily' | 'weekly' | 'monthly', minute: number, hour: number, day: number): string {
+  switch (type) {
+    case 'hourly':
+      return `${minute} * * * *`;
+    case 'daily':
+      return `${minute} ${hour} * * *`;
+    case 'weekly':
+      return `${minute} ${hour} * * ${day}`;
+    case 'monthly':
+      return `${minute} ${hour} ${day} * *`;
+  }
+}
+
 export type TimeWindowPartitions =
   | z.infer<typeof dailyPartitionsSchema>
   | z.infer<typeof hourlyPartitionsSchema>

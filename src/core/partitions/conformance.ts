@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PartitionsDefinition, SingleDimensionPartitions, TimeWindowPartitions } from '../model/partitions';
+import { scheduleCron, type PartitionsDefinition, type SingleDimensionPartitions, type TimeWindowPartitions } from '../model/partitions';
 import { inferPartitionMapping, type PartitionMapping } from '../model/partitionMappings';
 import { createSpace, type PartitionSpace, type SingleSpace } from './keySpaces';
 import { downstreamOf, upstreamOf, validateMapping, type Selection } from './mappings';
@@ -140,13 +140,13 @@ function timeDefinition(def: z.infer<typeof timeDefSchema>): TimeWindowPartition
   const d = def.day_offset;
   switch (def.type) {
     case 'hourly':
-      return { type: 'hourly', ...common, cronSchedule: `${m} * * * *`, minuteOffset: m };
+      return { type: 'hourly', ...common, cronSchedule: scheduleCron('hourly', m, h, d), minuteOffset: m };
     case 'daily':
-      return { type: 'daily', ...common, cronSchedule: `${m} ${h} * * *`, minuteOffset: m, hourOffset: h };
+      return { type: 'daily', ...common, cronSchedule: scheduleCron('daily', m, h, d), minuteOffset: m, hourOffset: h };
     case 'weekly':
-      return { type: 'weekly', ...common, cronSchedule: `${m} ${h} * * ${d}`, minuteOffset: m, hourOffset: h, dayOffset: d };
+      return { type: 'weekly', ...common, cronSchedule: scheduleCron('weekly', m, h, d), minuteOffset: m, hourOffset: h, dayOffset: d };
     case 'monthly':
-      return { type: 'monthly', ...common, cronSchedule: `${m} ${h} ${d} * *`, minuteOffset: m, hourOffset: h, dayOffset: d };
+      return { type: 'monthly', ...common, cronSchedule: scheduleCron('monthly', m, h, d), minuteOffset: m, hourOffset: h, dayOffset: d };
     case 'time_window':
       if (def.cron === null) throw new PartitionsError('a time_window definition needs a cron schedule');
       return { type: 'time_window', ...common, cronSchedule: def.cron };

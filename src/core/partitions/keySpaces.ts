@@ -109,6 +109,12 @@ export class MultiSpace {
   }
 }
 
+/** The key of the last partition (in Dagster's order), or null when there is none. */
+export function lastPartitionKey(space: PartitionSpace): string | null {
+  if (space.count === 0) return null;
+  return space.kind === 'multi' ? space.key(space.dims[0].space.count - 1, space.dims[1].space.count - 1) : space.key(space.count - 1);
+}
+
 /** A dynamic definition whose keys no state source has supplied yet. */
 export class UnknownSpace {
   readonly kind = 'unknown';

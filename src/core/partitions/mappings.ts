@@ -1,13 +1,14 @@
 import { isTimeWindow, samePartitionSpace, type PartitionsDefinition } from '../model/partitions';
 import type { PartitionMapping } from '../model/partitionMappings';
 import { IntervalSet } from './intervalSet';
-import type { MultiSpace, PartitionSpace, SingleSpace } from './keySpaces';
+import { lastPartitionKey, type MultiSpace, type PartitionSpace, type SingleSpace } from './keySpaces';
 import {
   allSubset,
   emptySubset,
   isEmptySubset,
   multiProduct,
   MultiSubset,
+  projectedRows,
   rowDim,
   SingleSubset,
   subsetFromKeys,
@@ -338,8 +339,8 @@ function sameDefinition(a: PartitionSpace, b: PartitionSpace): boolean {
 
 function lastPartition(space: PartitionSpace): PartitionSubset {
   if (space.kind === 'multi') {
-    if (space.count === 0) return emptySubset(space);
-    return subsetFromKeys(space, [space.key(space.dims[0].space.count - 1, space.dims[1].space.count - 1)]).subset;
+    const last = lastPartitionKey(space);
+    return last === null ? emptySubset(space) : subsetFromKeys(space, [last]).subset;
   }
   return new SingleSubset(space, space.count > 0 ? IntervalSet.range(space.count - 1, space.count) : IntervalSet.empty);
 }
@@ -420,9 +421,7 @@ function dimSpace(space: PartitionSpace, name: string | null): SingleSpace {
 function projection(subset: PartitionSubset, dim: 0 | 1): IntervalSet {
   if (subset.kind === 'single') return subset.set;
   if (dim === subset.space.byDim) return IntervalSet.fromIndices(subset.columns.keys());
-  let rows = IntervalSet.empty;
-  for (const set of subset.columns.values()) rows = rows.union(set);
-  return rows;
+  return projectedRows(subset);
 }
 
 /**

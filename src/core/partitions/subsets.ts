@@ -188,9 +188,7 @@ function* multiPairs(subset: MultiSubset): IterableIterator<[number, number]> {
     return;
   }
   // Rows are dimension 0 here: walk them in order across every column.
-  let rows = IntervalSet.empty;
-  for (const set of subset.columns.values()) rows = rows.union(set);
-  for (const row of rows.members()) {
+  for (const row of projectedRows(subset).members()) {
     for (const column of columns) if ((subset.columns.get(column) as IntervalSet).has(row)) yield [row, column];
   }
 }
@@ -246,7 +244,8 @@ export function subsetKeyRanges(subset: PartitionSubset): [string, string][] {
   return out;
 }
 
-function projectedRows(subset: MultiSubset): IntervalSet {
+/** Every position of the ranged dimension that some column holds. */
+export function projectedRows(subset: MultiSubset): IntervalSet {
   let rows = IntervalSet.empty;
   for (const set of subset.columns.values()) rows = rows.union(set);
   return rows;

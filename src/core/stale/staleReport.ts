@@ -4,7 +4,7 @@ import { computeImpact } from '../partitions/impact';
 import type { PartitionSpace } from '../partitions/keySpaces';
 import { allSubset, difference, intersection, isEmptySubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
 import type { LocalInstance } from '../state/localInstance';
-import { partitionStaleness, StalenessContext, type StaleCause } from './staleness';
+import { externalKinds, partitionStaleness, StalenessContext, type StaleCause } from './staleness';
 
 /**
  * Every partition of every asset, as `asset-lineage stale` prints it: counts by status, stale
@@ -48,7 +48,6 @@ interface AssetWork {
   failed: (string | null)[];
 }
 
-const externalKinds = new Set<AssetNode['kind']>(['source', 'observable_source', 'external']);
 
 export function staleReport(graph: AssetGraph, instance: LocalInstance, now: number): AssetStaleReport[] {
   const ctx = new StalenessContext(graph, instance, { now });

@@ -33,7 +33,8 @@ export interface Staleness {
 /** Dagster's `SKIP_PARTITION_DATA_VERSION_DEPENDENCY_THRESHOLD` (and the self-dependency one). */
 export const partitionDependencyThreshold = 100;
 
-const externalKinds = new Set<AssetNode['kind']>(['source', 'observable_source', 'external', 'stub']);
+/** Assets Dagster does not materialize: never MISSING, always FRESH. */
+export const externalKinds: ReadonlySet<AssetNode['kind']> = new Set<AssetNode['kind']>(['source', 'observable_source', 'external', 'stub']);
 
 /** Shared lookups for one evaluation. */
 export class StalenessContext {

@@ -1,5 +1,5 @@
 import { keyToUserString, parseUserKey } from '../model/assetKey';
-import type { InstanceDatabase, InstanceState } from './instanceState';
+import { storedAssetKeyText, type InstanceDatabase, type InstanceState } from './instanceState';
 
 /**
  * Which inputs of each latest materialization have new data since it was made, read from the
@@ -42,11 +42,10 @@ async function recordsOf(index: InstanceDatabase, storedKey: string, tagsTable: 
 export async function readInputChanges(index: InstanceDatabase, state: InstanceState): Promise<Map<string, Map<string | null, InputChange[]>>> {
   const tagsTable = (await index.columns('asset_event_tags')) !== null;
   const history = new Map<string, UpstreamRecord[]>();
-  const storedKeyOf = (userKey: string): string => JSON.stringify(parseUserKey(userKey)).replace(/","/g, '", "');
   const recordsFor = async (upstream: string): Promise<UpstreamRecord[]> => {
     let records = history.get(upstream);
     if (!records) {
-      records = await recordsOf(index, storedKeyOf(upstream), tagsTable);
+      records = await recordsOf(index, storedAssetKeyText(parseUserKey(upstream)), tagsTable);
       history.set(upstream, records);
     }
     return records;

@@ -93,6 +93,11 @@ export function storedAssetKey(text: unknown): string[] | null {
   return text.split('.');
 }
 
+/** A key as Dagster stores it in `asset_key` columns: JSON with Python's spacing (`["a", "b"]`). */
+export function storedAssetKeyText(key: readonly string[]): string {
+  return JSON.stringify(key).replace(/","/g, '", "');
+}
+
 interface LatestRow {
   assetKey: string;
   partition: string | null;

@@ -1,5 +1,5 @@
 import type { PartitionsDefinition } from '../model/partitions';
-import { createSpace } from '../partitions/keySpaces';
+import { createSpace, lastPartitionKey } from '../partitions/keySpaces';
 import { allSubset, subsetKeys, subsetSize } from '../partitions/subsets';
 import { PartitionsError } from '../partitions/errors';
 
@@ -17,7 +17,7 @@ export function partitionsNowText(def: PartitionsDefinition | null, now: number)
     const count = subsetSize(all);
     if (count === 0) return 'no partitions yet';
     const first = subsetKeys(all, 1)[0] as string;
-    const last = space.kind === 'multi' ? space.key(space.dims[0].space.count - 1, space.dims[1].space.count - 1) : space.key(space.count - 1);
+    const last = lastPartitionKey(space) as string;
     return `${count.toLocaleString('en-US')} ${count === 1 ? 'partition' : 'partitions'} now: ${count === 1 ? first : `${first} … ${last}`}`;
   } catch (error) {
     if (error instanceof PartitionsError) return `Dagster would refuse this definition: ${error.message}`;

@@ -1,5 +1,5 @@
 import type { PartitionMapping } from '../../model/partitionMappings';
-import type { PartitionsDefinition, SingleDimensionPartitions } from '../../model/partitions';
+import { scheduleCron, type PartitionsDefinition, type SingleDimensionPartitions } from '../../model/partitions';
 import { invalidKeySubstrings } from '../../partitions/keySpaces';
 import { strftime } from '../../partitions/strftime';
 import { timeWindowProblem } from '../../partitions/timeWindows';
@@ -30,12 +30,7 @@ function dateArg(v: Value | undefined, fmt: string): string | null {
   return null;
 }
 
-const scheduleCrons: Record<string, (m: number, h: number, d: number) => string> = {
-  HOURLY: (m) => `${m} * * * *`,
-  DAILY: (m, h) => `${m} ${h} * * *`,
-  WEEKLY: (m, h, d) => `${m} ${h} * * ${d}`,
-  MONTHLY: (m, h, d) => `${m} ${h} ${d} * *`,
-};
+const scheduleTypes: Record<string, 'hourly' | 'daily' | 'weekly' | 'monthly'> = { HOURLY: 'hourly', DAILY: 'daily', WEEKLY: 'weekly', MONTHLY: 'monthly' };
 
 export function buildPartitions(name: string, call: CallArgs, complain: Complain): Value {
   const value = readPartitions(name, call, complain);
@@ -90,7 +85,7 @@ function readPartitions(name: string, call: CallArgs, complain: Complain): Value
           timezone: timezone(4),
           fmt,
           endOffset: int(6, 'end_offset', 0),
-          cronSchedule: `${minuteOffset} ${hourOffset} * * *`,
+          cronSchedule: scheduleCron('daily', minuteOffset, hourOffset, 0),
           minuteOffset,
           hourOffset,
         },
@@ -110,7 +105,7 @@ function readPartitions(name: string, call: CallArgs, complain: Complain): Value
           timezone: timezone(3),
           fmt,
           endOffset: int(5, 'end_offset', 0),
-          cronSchedule: `${minuteOffset} * * * *`,
+          cronSchedule: scheduleCron('hourly', minuteOffset, 0, 0),
           minuteOffset,
         },
       };
@@ -135,8 +130,8 @@ function readPartitions(name: string, call: CallArgs, complain: Complain): Value
         dayOffset,
       };
       return weekly
-        ? { k: 'partitions', def: { type: 'weekly', ...common, cronSchedule: `${minuteOffset} ${hourOffset} * * ${dayOffset}` } }
-        : { k: 'partitions', def: { type: 'monthly', ...common, cronSchedule: `${minuteOffset} ${hourOffset} ${dayOffset} * *` } };
+        ? { k: 'partitions', def: { type: 'weekly', ...common, cronSchedule: scheduleCron('weekly', minuteOffset, hourOffset, dayOffset) } }
+        : { k: 'partitions', def: { type: 'monthly', ...common, cronSchedule: scheduleCron('monthly', minuteOffset, hourOffset, dayOffset) } };
     }
     case 'TimeWindowPartitionsDefinition': {
       const fmt = asString(arg(call, 1, 'fmt'));
@@ -150,12 +145,12 @@ function readPartitions(name: string, call: CallArgs, complain: Complain): Value
       if (cron === null) {
         const scheduleType = arg(call, 3, 'schedule_type');
         const typeName = scheduleType?.k === 'api' ? scheduleType.name.split('.').pop() : asString(scheduleType);
-        const build = typeName ? scheduleCrons[typeName.toUpperCase()] : undefined;
-        if (!build) {
+        const cadence = typeName ? scheduleTypes[typeName.toUpperCase()] : undefined;
+        if (!cadence) {
           complain('warning', 'TimeWindowPartitionsDefinition needs a literal cron_schedule or schedule_type', 'unresolved-argument');
           return unknownValue('TimeWindowPartitionsDefinition schedule');
         }
-        cron = build(int(6, 'minute_offset', 0), int(7, 'hour_offset', 0), int(8, 'day_offset', typeName?.toUpperCase() === 'MONTHLY' ? 1 : 0));
+        cron = scheduleCron(cadence, int(6, 'minute_offset', 0), int(7, 'hour_offset', 0), int(8, 'day_offset', cadence === 'monthly' ? 1 : 0));
       }
       return {
         k: 'partitions',
