@@ -256,12 +256,16 @@ function indexGraph(graph: AssetGraph): IndexedGraph {
  * Order of the assets reachable from `source`: a topological order where there are no cycles
  * (every parent before its children, self-edges ignored), then any assets caught in cycles.
  */
-function reachableOrderIndexed(source: number, g: IndexedGraph): number[] {
+function reachableOrderIndexed(sources: readonly number[], g: IndexedGraph): number[] {
   const { rowStart, child } = g;
   const n = g.ids.length;
   const seen = new Uint8Array(n);
-  const reachable: number[] = [source];
-  seen[source] = 1;
+  const reachable: number[] = [];
+  for (const source of sources) {
+    if (seen[source]) continue;
+    seen[source] = 1;
+    reachable.push(source);
+  }
   for (let i = 0; i < reachable.length; i++) {
     const v = reachable[i] as number;
     for (let e = rowStart[v] as number; e < (rowStart[v + 1] as number); e++) {
@@ -289,28 +293,58 @@ function reachableOrderIndexed(source: number, g: IndexedGraph): number[] {
   return ready;
 }
 
-export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions: SourcePartitions, context: SpaceContext): ImpactResult {
-  const g = indexGraph(graph);
-  const { nodes, rowStart, child, mappings } = g;
-  const source = g.index.get(keyId(sourceKey));
-  if (source === undefined) throw new PartitionsError(`no asset '${sourceKey.join('/')}' in the graph`, 'DagsterInvalidInvocationError');
-  const n = g.ids.length;
-  const order = reachableOrderIndexed(source, g);
+/** What one propagation leaves behind: per asset index, its selection, depth and predecessor. */
+interface Propagation {
+  order: number[];
+  selected: ImpactSelection[];
+  depth: Int32Array;
+  previous: Int32Array;
+  invalid: ImpactResult['invalidEdges'];
+  /** Per asset index, the seeds (indices into the seed list) whose selections reached it; only when asked. */
+  origins: (number[] | undefined)[] | null;
+}
 
-  // One space per distinct definition, created on first use.
+/** At most this many origins are kept per asset: they name the upstream causes, not count them. */
+const originLimit = 16;
+
+/** One space per distinct definition, created on first use. */
+function spacesOf(g: IndexedGraph, context: SpaceContext): (v: number) => PartitionSpace | UnknownSpace | null {
   const spaceBySlot: (PartitionSpace | UnknownSpace | null | undefined)[] = [null];
-  const spaceOf = (v: number): PartitionSpace | UnknownSpace | null => {
+  return (v) => {
     const slot = g.definitionSlot[v] as number;
     let space = spaceBySlot[slot];
     if (space === undefined) spaceBySlot[slot] = space = createSpace(g.definitions[slot] as PartitionsDefinition, context);
     return space;
   };
-  const start = sourceSelection(spaceOf(source), partitions);
+}
+
+/**
+ * Maps the seeds' selections down every edge in dependency order until nothing grows. Seeds may be
+ * downstream of each other; their selections merge like any other.
+ */
+function propagate(
+  g: IndexedGraph,
+  seeds: { v: number; start: ImpactSelection }[],
+  spaceOf: (v: number) => PartitionSpace | UnknownSpace | null,
+  trackOrigins: boolean,
+): Propagation {
+  const { nodes, rowStart, child, mappings } = g;
+  const n = g.ids.length;
+  const order = reachableOrderIndexed(
+    seeds.map((s) => s.v),
+    g,
+  );
   const selected: ImpactSelection[] = new Array(n).fill(null);
-  selected[source] = start;
   const depth = new Int32Array(n).fill(-1);
-  depth[source] = 0;
   const previous = new Int32Array(n).fill(-1);
+  const origins: (number[] | undefined)[] | null = trackOrigins ? new Array(n) : null;
+  const isSeed = new Uint8Array(n);
+  seeds.forEach((seed, i) => {
+    selected[seed.v] = merge(selected[seed.v] ?? null, seed.start);
+    depth[seed.v] = 0;
+    isSeed[seed.v] = 1;
+    if (origins) (origins[seed.v] ??= []).push(i);
+  });
 
   const queued = new Uint8Array(n);
   for (const v of order) queued[v] = 1;
@@ -343,13 +377,23 @@ export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions
       const before = selected[c] ?? null;
       const after = merge(before, mapped);
       const d = (depth[v] as number) + 1;
-      if (depth[c] === -1 || d < (depth[c] as number)) {
-        if (c !== source) {
-          depth[c] = d;
-          previous[c] = v;
+      if ((depth[c] === -1 || d < (depth[c] as number)) && !isSeed[c]) {
+        depth[c] = d;
+        previous[c] = v;
+      }
+      let grew = !sameSelection(before, after);
+      if (origins) {
+        const from = origins[v] ?? [];
+        const to = (origins[c] ??= []);
+        for (const o of from) {
+          if (to.length >= originLimit) break;
+          if (!to.includes(o)) {
+            to.push(o);
+            grew = true;
+          }
         }
       }
-      if (!sameSelection(before, after)) {
+      if (grew) {
         selected[c] = after;
         if (processed[c] && !queued[c]) {
           queued[c] = 1;
@@ -358,6 +402,18 @@ export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions
       }
     }
   }
+  return { order, selected, depth, previous, invalid, origins };
+}
+
+export function computeImpact(graph: AssetGraph, sourceKey: AssetKey, partitions: SourcePartitions, context: SpaceContext): ImpactResult {
+  const g = indexGraph(graph);
+  const { nodes } = g;
+  const source = g.index.get(keyId(sourceKey));
+  if (source === undefined) throw new PartitionsError(`no asset '${sourceKey.join('/')}' in the graph`, 'DagsterInvalidInvocationError');
+  const n = g.ids.length;
+  const spaceOf = spacesOf(g, context);
+  const start = sourceSelection(spaceOf(source), partitions);
+  const { order, selected, depth, previous, invalid } = propagate(g, [{ v: source, start }], spaceOf, false);
 
   // Each path is its predecessor's plus the asset's own key, built once; keys are copied once.
   const keys: (string[] | undefined)[] = new Array(n);
@@ -456,6 +512,41 @@ function differenceOf(a: PartitionSubset, b: PartitionSubset): PartitionSubset |
     return set.isEmpty ? null : new SingleSubset(a.space, set);
   }
   return null;
+}
+
+export interface ImpactSource {
+  key: AssetKey;
+  partitions: SourcePartitions;
+}
+
+export interface CombinedImpact {
+  /** By `keyId`: every asset the sources reach, the sources included, with its selection. */
+  reached: Map<string, { key: string[]; selection: ImpactSelection; sources: number[] }>;
+  invalidEdges: ImpactResult['invalidEdges'];
+}
+
+/**
+ * The impact of several sources at once, in one pass over the graph: what a set of stale partitions
+ * (or a backfill of several roots) reaches. Each reached asset names the sources (indices into
+ * `sources`, at most 16) whose partitions arrive there.
+ */
+export function computeCombinedImpact(graph: AssetGraph, sources: readonly ImpactSource[], context: SpaceContext): CombinedImpact {
+  const g = indexGraph(graph);
+  const spaceOf = spacesOf(g, context);
+  const seeds = sources.map((source) => {
+    const v = g.index.get(keyId(source.key));
+    if (v === undefined) throw new PartitionsError(`no asset '${source.key.join('/')}' in the graph`, 'DagsterInvalidInvocationError');
+    return { v, start: sourceSelection(spaceOf(v), source.partitions) };
+  });
+  const { order, selected, invalid, origins } = propagate(g, seeds, spaceOf, true);
+  const reached: CombinedImpact['reached'] = new Map();
+  for (const v of order) {
+    const selection = selected[v] ?? null;
+    if (isEmpty(selection)) continue;
+    const node = g.nodes[v] as AssetNode;
+    reached.set(g.ids[v] as string, { key: [...node.key], selection, sources: origins?.[v] ?? [] });
+  }
+  return { reached, invalidEdges: invalid };
 }
 
 /** Number of partitions in a selection: 1 for an unpartitioned asset, null when unknown. */

@@ -1,7 +1,7 @@
 import { keyId, keyToUserString } from '../model/assetKey';
 import type { AssetGraph, AssetNode } from '../model/graph';
-import { computeImpact } from '../partitions/impact';
-import type { PartitionSpace } from '../partitions/keySpaces';
+import { computeCombinedImpact, type ImpactSource } from '../partitions/impact';
+import { createSpace, type PartitionSpace } from '../partitions/keySpaces';
 import { allSubset, difference, intersection, isEmptySubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
 import type { LocalInstance } from '../state/localInstance';
 import { externalKinds, partitionStaleness, StalenessContext, type StaleCause } from './staleness';
@@ -36,6 +36,39 @@ function describe(subset: PartitionSubset | null): { ranges: [string, string][];
   return timeBased ? { ranges: subsetKeyRanges(subset) } : { ranges: subsetKeyRanges(subset), keys: subsetKeys(subset, keyLimit) };
 }
 
+/** One partition's verdict, from whichever source knows it. */
+export interface PartitionVerdict {
+  status: 'fresh' | 'stale' | 'missing' | 'failed';
+  causes: StaleCause[];
+}
+
+/**
+ * Where verdicts come from: the workspace's code against a local instance's records (our reading of
+ * Dagster's rules), or a Dagster webserver's own answers. Partitions a source has no record of are
+ * missing (fresh for external assets) without being asked one by one.
+ */
+export interface VerdictSource {
+  /** Partitions with a record; null stands for an unpartitioned asset. */
+  recorded(node: AssetNode): Iterable<string | null>;
+  verdict(node: AssetNode, partition: string | null): PartitionVerdict;
+  dynamicKeys(name: string): string[] | undefined;
+}
+
+/** Verdicts from a local instance's records and the workspace's definitions. */
+export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: number): VerdictSource {
+  const dynamicKeys = (name: string): string[] | undefined => instance.dynamicPartitions.get(name);
+  const ctx = new StalenessContext(graph, instance, { now, dynamicKeys });
+  return {
+    recorded: (node) => instance.assets.get(keyToUserString(node.key))?.partitions.keys() ?? [],
+    verdict: (node, partition) => {
+      if (instance.assets.get(keyToUserString(node.key))?.partitions.get(partition)?.status === 'failed') return { status: 'failed', causes: [] };
+      const result = partitionStaleness(ctx, node, partition);
+      return { status: result.status === 'MISSING' ? 'missing' : result.status === 'FRESH' ? 'fresh' : 'stale', causes: result.causes };
+    },
+    dynamicKeys,
+  };
+}
+
 interface AssetWork {
   node: AssetNode;
   space: PartitionSpace | null;
@@ -48,17 +81,23 @@ interface AssetWork {
   failed: (string | null)[];
 }
 
-
+/** The report for a local instance (see `staleReportFrom`). */
 export function staleReport(graph: AssetGraph, instance: LocalInstance, now: number): AssetStaleReport[] {
-  const ctx = new StalenessContext(graph, instance, { now });
+  return staleReportFrom(graph, localVerdicts(graph, instance, now), now);
+}
+
+export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: number): AssetStaleReport[] {
+  const context = { now, dynamicKeys: (name: string) => source.dynamicKeys(name) };
+  const seen = new Set<string>();
   const work: AssetWork[] = [];
-  for (const node of ctx.nodes.values()) {
-    if (node.kind === 'stub') continue;
-    const space = ctx.space(node);
+  for (const node of graph.assets) {
+    const id = keyId(node.key);
+    if (node.kind === 'stub' || seen.has(id)) continue;
+    seen.add(id);
+    const space = node.partitions ? createSpace(node.partitions, context) : null;
     if (space?.kind === 'unknown') continue;
     const entry: AssetWork = { node, space, fresh: [], staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: [] };
-    const states = instance.assets.get(keyToUserString(node.key))?.partitions;
-    const recorded = [...(states?.keys() ?? [])];
+    const recorded = [...source.recorded(node)];
     let partitions: (string | null)[];
     if (space === null) partitions = [null];
     else {
@@ -70,13 +109,10 @@ export function staleReport(graph: AssetGraph, instance: LocalInstance, now: num
       partitions = subsetKeys(known);
     }
     for (const partition of partitions) {
-      if (states?.get(partition)?.status === 'failed') {
-        entry.failed.push(partition);
-        continue;
-      }
-      const result = partitionStaleness(ctx, node, partition);
-      if (result.status === 'MISSING') entry.missing++;
-      else if (result.status === 'FRESH') entry.fresh.push(partition);
+      const result = source.verdict(node, partition);
+      if (result.status === 'failed') entry.failed.push(partition);
+      else if (result.status === 'missing') entry.missing++;
+      else if (result.status === 'fresh') entry.fresh.push(partition);
       else {
         const causes = result.causes.map((c) => ({ category: c.category, reason: c.reason, ...(c.dependency ? { dependency: c.dependency.asset } : {}) }));
         const unique = [...new Map(causes.map((c) => [JSON.stringify(c), c])).values()];
@@ -92,37 +128,28 @@ export function staleReport(graph: AssetGraph, instance: LocalInstance, now: num
   const subsetOf = (space: PartitionSpace | null, partitions: (string | null)[]): PartitionSubset | null =>
     space === null ? null : subsetFromKeys(space, partitions.filter((p): p is string => p !== null)).subset;
 
-  // Beyond Dagster: what the stale and failed partitions reach downstream, among partitions fresh now.
-  const impactedBy = new Map<string, { selection: PartitionSubset | 'whole'; upstream: Set<string> }>();
+  // Beyond Dagster: what the stale and failed partitions reach downstream, in one pass over the graph.
+  const sources: ImpactSource[] = [];
   for (const entry of work) {
     const stalePartitions = [...entry.staleBy.values()].flatMap((g) => g.partitions).concat(entry.failed);
     if (!stalePartitions.length) continue;
-    const source = entry.space === null ? ({ kind: 'all' } as const) : ({ kind: 'subset', subset: subsetOf(entry.space, stalePartitions) as PartitionSubset } as const);
-    const result = computeImpact(graph, entry.node.key, source, { now, dynamicKeys: (name) => instance.dynamicPartitions.get(name) });
-    for (const hit of result.impacted) {
-      const id = keyId(hit.key);
-      const selection = hit.selection;
-      if (selection === null || selection.kind === 'unknown') continue;
-      const current = impactedBy.get(id);
-      const next: PartitionSubset | 'whole' =
-        selection.kind === 'whole' ? 'whole' : current && current.selection !== 'whole' ? union(current.selection, selection) : current?.selection === 'whole' ? 'whole' : selection;
-      impactedBy.set(id, { selection: next, upstream: new Set([...(current?.upstream ?? []), keyToUserString(entry.node.key)]) });
-    }
+    sources.push({ key: entry.node.key, partitions: entry.space === null ? { kind: 'all' } : { kind: 'subset', subset: subsetOf(entry.space, stalePartitions) as PartitionSubset } });
   }
+  const reached = sources.length ? computeCombinedImpact(graph, sources, context).reached : new Map<string, never>();
 
   return work
     .map((entry): AssetStaleReport => {
       const staleCount = [...entry.staleBy.values()].reduce((n, g) => n + g.partitions.length, 0);
-      const hit = impactedBy.get(keyId(entry.node.key));
+      const hit = reached.get(keyId(entry.node.key));
       let impacted: AssetStaleReport['impacted'] = [];
-      if (hit) {
-        const upstream = [...hit.upstream].sort().map((k) => k.split('/'));
+      if (hit && hit.selection !== null && hit.selection.kind !== 'unknown') {
+        const upstream = [...new Set(hit.sources.map((i) => keyToUserString((sources[i] as ImpactSource).key)))].sort().map((k) => k.split('/'));
         if (entry.space === null) {
           if (entry.fresh.includes(null)) impacted = [{ ranges: [], upstream }];
         } else {
           const fresh = subsetOf(entry.space, entry.fresh) as PartitionSubset;
-          const reached = hit.selection === 'whole' ? fresh : intersection(hit.selection, fresh);
-          if (!isEmptySubset(reached)) impacted = [{ ...describe(reached), upstream }];
+          const reachedHere = hit.selection.kind === 'whole' ? fresh : intersection(hit.selection, fresh);
+          if (!isEmptySubset(reachedHere)) impacted = [{ ...describe(reachedHere), upstream }];
         }
       }
       return {

@@ -1,12 +1,13 @@
 import { keyId, keyToUserString, parseUserKey } from '../model/assetKey';
 import type { AssetGraph, AssetNode } from '../model/graph';
-import { inferPartitionMapping } from '../model/partitionMappings';
+import { inferPartitionMapping, type PartitionMapping } from '../model/partitionMappings';
 import { isTimeWindow } from '../model/partitions';
 import { PartitionsError } from '../partitions/errors';
 import { createSpace, type PartitionSpace, type SpaceContext, type UnknownSpace } from '../partitions/keySpaces';
 import { upstreamOf } from '../partitions/mappings';
 import { subsetFromKeys, subsetKeys, subsetSize } from '../partitions/subsets';
-import type { MaterializationRecord } from '../state/instanceState';
+import type { InputChange } from '../state/inputChanges';
+import type { MaterializationRecord, PartitionState } from '../state/instanceState';
 import type { LocalInstance } from '../state/localInstance';
 
 /**
@@ -36,10 +37,31 @@ export const partitionDependencyThreshold = 100;
 /** Assets Dagster does not materialize: never MISSING, always FRESH. */
 export const externalKinds: ReadonlySet<AssetNode['kind']> = new Set<AssetNode['kind']>(['source', 'observable_source', 'external', 'stub']);
 
+interface ParentPlan {
+  node: AssetNode;
+  user: string;
+  mapping: PartitionMapping;
+  /** Dagster checks nothing through this edge (a time-window parent reached through All). */
+  skipped: boolean;
+  /** The asset's own unpartitioned self (never a dependency that can change under it). */
+  selfUnpartitioned: boolean;
+  states: Map<string | null, PartitionState> | undefined;
+}
+
+/** What every partition of one asset shares: its parents, its records, its inputs' changes. */
+interface NodePlan {
+  user: string;
+  parents: ParentPlan[];
+  parentNames: Set<string>;
+  states: Map<string | null, PartitionState> | undefined;
+  changes: Map<string | null, InputChange[]> | undefined;
+}
+
 /** Shared lookups for one evaluation. */
 export class StalenessContext {
   readonly nodes = new Map<string, AssetNode>();
   private readonly spaces = new Map<string, PartitionSpace | UnknownSpace | null>();
+  private readonly plans = new Map<string, NodePlan>();
 
   constructor(
     graph: AssetGraph,
@@ -55,14 +77,51 @@ export class StalenessContext {
     return this.spaces.get(id) ?? null;
   }
 
+  plan(node: AssetNode): NodePlan {
+    const id = keyId(node.key);
+    let plan = this.plans.get(id);
+    if (plan) return plan;
+    const user = keyToUserString(node.key);
+    const parents: ParentPlan[] = [];
+    const seen = new Set<string>();
+    for (const dep of node.deps) {
+      const parentId = keyId(dep.key);
+      const parent = this.nodes.get(parentId);
+      if (!parent || seen.has(parentId)) continue;
+      seen.add(parentId);
+      const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.partitions);
+      const parentUser = keyToUserString(parent.key);
+      parents.push({
+        node: parent,
+        user: parentUser,
+        mapping,
+        skipped: parent.partitions !== null && isTimeWindow(parent.partitions) && mapping.type === 'all',
+        selfUnpartitioned: parentId === id && !parent.partitions,
+        states: this.instance.assets.get(parentUser)?.partitions,
+      });
+    }
+    plan = {
+      user,
+      parents,
+      parentNames: new Set(parents.map((p) => p.user)),
+      states: this.instance.assets.get(user)?.partitions,
+      changes: this.instance.inputChanges?.get(user),
+    };
+    this.plans.set(id, plan);
+    return plan;
+  }
+
   /** The latest materialization or observation of a partition (Dagster's "current" record). */
   record(key: readonly string[], partition: string | null): MaterializationRecord | null {
-    const state = this.instance.assets.get(keyToUserString(key))?.partitions.get(partition);
-    const m = state?.lastMaterialization ?? null;
-    const o = state?.lastObservation ?? null;
-    if (m && o) return m.storageId >= o.storageId ? m : o;
-    return m ?? o;
+    return currentRecord(this.instance.assets.get(keyToUserString(key))?.partitions.get(partition));
   }
+}
+
+function currentRecord(state: PartitionState | undefined): MaterializationRecord | null {
+  const m = state?.lastMaterialization ?? null;
+  const o = state?.lastObservation ?? null;
+  if (m && o) return m.storageId >= o.storageId ? m : o;
+  return m ?? o;
 }
 
 /**
@@ -70,17 +129,16 @@ export class StalenessContext {
  * dependency; a time-window parent reached through All is skipped; mapped parent partitions count only
  * when there are fewer than 100; an asset's dependency on itself is skipped at 100 partitions or more.
  */
-function parentPartitions(ctx: StalenessContext, node: AssetNode, partition: string | null, parent: AssetNode, explicit: AssetNode['deps'][number]['partitionMapping']): (string | null)[] | null {
-  const mapping = inferPartitionMapping(explicit, node.partitions, parent.partitions);
-  if (!parent.partitions) return [null];
-  if (isTimeWindow(parent.partitions) && mapping.type === 'all') return null;
+function parentPartitions(ctx: StalenessContext, node: AssetNode, partition: string | null, parent: ParentPlan): (string | null)[] | null {
+  if (!parent.node.partitions) return [null];
+  if (parent.skipped) return null;
   const childSpace = ctx.space(node);
-  const parentSpace = ctx.space(parent);
+  const parentSpace = ctx.space(parent.node);
   if (!parentSpace || parentSpace.kind === 'unknown' || childSpace?.kind === 'unknown') return null;
-  if (keyId(parent.key) === keyId(node.key) && parentSpace.count >= partitionDependencyThreshold) return null;
+  if (keyId(parent.node.key) === keyId(node.key) && parentSpace.count >= partitionDependencyThreshold) return null;
   try {
     const selection = childSpace === null ? ({ kind: 'whole' } as const) : subsetFromKeys(childSpace, partition === null ? [] : [partition], { windows: true }).subset;
-    const mapped = upstreamOf(mapping, parentSpace, childSpace, selection).selection;
+    const mapped = upstreamOf(parent.mapping, parentSpace, childSpace, selection).selection;
     if (mapped === null || mapped.kind === 'whole') return [null];
     if (subsetSize(mapped) >= partitionDependencyThreshold) return null;
     return subsetKeys(mapped);
@@ -91,67 +149,69 @@ function parentPartitions(ctx: StalenessContext, node: AssetNode, partition: str
   }
 }
 
-function versionWord(ctx: StalenessContext, parent: AssetNode, record: MaterializationRecord | null): string {
+function versionWord(parent: AssetNode, record: MaterializationRecord | null): string {
   return parent.codeVersion !== null || record?.dataVersionIsUserProvided ? 'data version' : 'materialization';
 }
 
+const noChanges: InputChange[] = [];
+
 export function partitionStaleness(ctx: StalenessContext, node: AssetNode, partition: string | null): Staleness {
   if (externalKinds.has(node.kind)) return { status: 'FRESH', causes: [] };
-  const record = ctx.record(node.key, partition);
+  const plan = ctx.plan(node);
+  const record = currentRecord(plan.states?.get(partition));
   if (!record) return { status: 'MISSING', causes: [] };
   const causes: StaleCause[] = [];
   if (node.codeVersion !== null && record.codeVersion !== node.codeVersion) {
     causes.push({ category: 'CODE', reason: 'has a new code version' });
   }
   const hasProvenance = record.dataVersion !== null;
-  const parents = new Map<string, { node: AssetNode; dep: AssetNode['deps'][number] }>();
-  for (const dep of node.deps) {
-    const parent = ctx.nodes.get(keyId(dep.key));
-    if (parent && !parents.has(keyId(dep.key))) parents.set(keyId(dep.key), { node: parent, dep });
-  }
   if (hasProvenance) {
-    const current = new Set([...parents.values()].map((p) => keyToUserString(p.node.key)));
-    for (const input of Object.keys(record.inputDataVersions)) {
-      if (!current.has(input)) causes.push({ category: 'DEPENDENCIES', reason: `removed dependency on ${input}`, dependency: { asset: parseUserKey(input), partition: null } });
+    for (const input in record.inputDataVersions) {
+      if (!plan.parentNames.has(input)) causes.push({ category: 'DEPENDENCIES', reason: `removed dependency on ${input}`, dependency: { asset: parseUserKey(input), partition: null } });
     }
   }
-  const changes = ctx.instance.inputChanges?.get(keyToUserString(node.key))?.get(partition) ?? [];
-  for (const { node: parent, dep } of parents.values()) {
-    if (keyId(parent.key) === keyId(node.key) && !parent.partitions) continue;
-    const partitions = parentPartitions(ctx, node, partition, parent, dep.partitionMapping);
-    if (partitions === null) continue;
-    const user = keyToUserString(parent.key);
+  const changes = plan.changes?.get(partition) ?? noChanges;
+  for (const parent of plan.parents) {
+    if (parent.selfUnpartitioned) continue;
+    const key = parent.node.key;
     if (!hasProvenance) {
       // Records older than provenance: compare times.
+      const partitions = parentPartitions(ctx, node, partition, parent);
+      if (partitions === null) continue;
       for (const p of partitions) {
-        const parentRecord = ctx.record(parent.key, p);
-        if (!parentRecord) causes.push({ category: 'DATA', reason: 'has a new input', dependency: { asset: [...parent.key], partition: p } });
+        const parentRecord = currentRecord(parent.states?.get(p));
+        if (!parentRecord) causes.push({ category: 'DATA', reason: 'has a new input', dependency: { asset: [...key], partition: p } });
         else if (parentRecord.timestamp > record.timestamp) {
-          causes.push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: [...parent.key], partition: p } });
+          causes.push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: [...key], partition: p } });
         }
       }
       continue;
     }
-    if (!(user in record.inputDataVersions)) {
-      causes.push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${user}`, dependency: { asset: [...parent.key], partition: partitions[0] ?? null } });
+    if (!(parent.user in record.inputDataVersions)) {
+      const partitions = parentPartitions(ctx, node, partition, parent);
+      if (partitions === null) continue;
+      causes.push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: [...key], partition: partitions[0] ?? null } });
       continue;
     }
-    if (!parent.partitions) {
-      const parentRecord = ctx.record(parent.key, null);
+    if (!parent.node.partitions) {
+      const parentRecord = currentRecord(parent.states?.get(null));
       const currentVersion = parentRecord?.dataVersion ?? null;
-      const recorded = record.inputDataVersions[user] ?? null;
+      const recorded = record.inputDataVersions[parent.user] ?? null;
       const unchanged = currentVersion === recorded || (recorded === 'INITIAL' && currentVersion === null);
       if (!unchanged) {
-        const word = versionWord(ctx, parent, parentRecord);
-        causes.push({ category: 'DATA', reason: `has a new dependency ${word}`, dependency: { asset: [...parent.key], partition: null } });
+        causes.push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, parentRecord)}`, dependency: { asset: [...key], partition: null } });
       }
       continue;
     }
-    const changed = new Set(changes.find((c) => c.upstream === user)?.changedPartitions ?? []);
+    // Only inputs with new data can make a cause; the mapping is asked only then.
+    const change = changes.find((c) => c.upstream === parent.user);
+    if (!change || !change.changedPartitions.length) continue;
+    const partitions = parentPartitions(ctx, node, partition, parent);
+    if (partitions === null) continue;
+    const changed = new Set(change.changedPartitions);
     for (const p of partitions) {
       if (p !== null && changed.has(p)) {
-        const word = versionWord(ctx, parent, ctx.record(parent.key, p));
-        causes.push({ category: 'DATA', reason: `has a new dependency ${word}`, dependency: { asset: [...parent.key], partition: p } });
+        causes.push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, currentRecord(parent.states?.get(p)))}`, dependency: { asset: [...key], partition: p } });
       }
     }
   }
