@@ -42,6 +42,10 @@ export async function staleCommand(options: { path: string; instance: string | n
       const where = group.ranges.slice(0, 3).map(([x, y]) => (x === y ? x : `${x}...${y}`)).join(', ');
       lines.push(`  stale${where ? ` ${where}` : ''}: ${group.causes.map((c) => `${c.reason}${c.dependency ? ` (${keyToUserString(c.dependency)})` : ''}`).join('; ')}`);
     }
+    if (a.status.failed) {
+      const where = a.failed.ranges.slice(0, 3).map(([x, y]) => (x === y ? x : `${x}...${y}`)).join(', ');
+      lines.push(`  failed${where ? ` ${where}` : ''}: the latest run failed after the latest materialization`);
+    }
     for (const hit of a.impacted) {
       const where = hit.ranges.slice(0, 3).map(([x, y]) => (x === y ? x : `${x}...${y}`)).join(', ');
       lines.push(`  impacted (not a Dagster status)${where ? ` ${where}` : ''}: downstream of stale or failed ${hit.upstream.map((k) => keyToUserString(k)).join(', ')}`);

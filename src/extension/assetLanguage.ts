@@ -4,6 +4,7 @@ import { loadCore } from './lazyCore';
 import { keyReferenceAt, type KeyReference } from '../core/view/keyReference';
 import type { LocatedAsset } from '../core/view/workspaceIndex';
 import type { DocumentAssets } from './documentAssets';
+import type { InstanceMonitor } from './instanceMonitor';
 import { Disposable } from './lifecycle';
 import type { WorkspaceScanner } from './workspaceScanner';
 
@@ -20,6 +21,7 @@ export class AssetLanguageFeatures extends Disposable implements vscode.HoverPro
   constructor(
     private readonly scanner: WorkspaceScanner,
     private readonly documents: DocumentAssets,
+    private readonly monitor: InstanceMonitor,
   ) {
     super();
     this.register(vscode.languages.registerHoverProvider(python, this));
@@ -30,7 +32,7 @@ export class AssetLanguageFeatures extends Disposable implements vscode.HoverPro
     const found = this.assetAt(document, position);
     if (!found || !this.scanner.index) return undefined;
     const partitions = found.asset.node.partitions ? loadCore().partitionsNowText(found.asset.node.partitions, Date.now()) : undefined;
-    const markdown = new vscode.MarkdownString(assetHoverMarkdown(found.asset, this.scanner.index, 12, partitions));
+    const markdown = new vscode.MarkdownString(assetHoverMarkdown(found.asset, this.scanner.index, 12, partitions, this.monitor.status(found.asset.userKey)));
     // Workspace text (keys, descriptions) is in this Markdown: no command links, no HTML.
     markdown.isTrusted = false;
     markdown.supportHtml = false;

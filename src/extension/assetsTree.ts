@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { AssetKind } from '../core/model/graph';
 import { assetTooltip, countLabel, treeDescription } from '../core/view/assetText';
+import { statusWords, worstStatus, type AssetStatusSummary, type WorstStatus } from '../core/view/stateSummary';
 import { loadCore } from './lazyCore';
 import { buildAssetTree, type AssetTree, type TreeAsset, type TreeElement } from '../core/view/assetTree';
 import type { WorkspaceIndex } from '../core/view/workspaceIndex';
+import type { InstanceMonitor } from './instanceMonitor';
 import { Disposable } from './lifecycle';
 import type { WorkspaceScanner } from './workspaceScanner';
 
@@ -24,8 +26,16 @@ export function isTreeAsset(value: unknown): value is TreeAsset {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'asset' && 'asset' in value && 'group' in value;
 }
 
+/** Icon colours by the worst status of an asset's partitions (theme colours, so every theme fits). */
+const statusColors: Partial<Record<WorstStatus, string>> = {
+  failed: 'testing.iconFailed',
+  stale: 'editorWarning.foreground',
+  impacted: 'charts.orange',
+};
+
 class AssetTreeProvider implements vscode.TreeDataProvider<TreeElement> {
   tree: AssetTree | undefined;
+  status: (userKey: string) => AssetStatusSummary | undefined = () => undefined;
   readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -73,10 +83,13 @@ class AssetTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         const { asset } = element;
         const item = new vscode.TreeItem(asset.userKey, vscode.TreeItemCollapsibleState.None);
         item.id = element.id;
-        item.iconPath = new vscode.ThemeIcon(kindIcons[asset.node.kind]);
-        item.description = treeDescription(asset);
+        const status = this.status(asset.userKey);
+        const color = status ? statusColors[worstStatus(status)] : undefined;
+        item.iconPath = new vscode.ThemeIcon(kindIcons[asset.node.kind], color ? new vscode.ThemeColor(color) : undefined);
+        const words = status ? statusWords(status) : '';
+        item.description = [treeDescription(asset), words].filter(Boolean).join(' · ');
         // A plain string: keys and descriptions come from the workspace and must not be rendered as Markdown.
-        item.tooltip = assetTooltip(asset, asset.node.partitions ? loadCore().partitionsNowText(asset.node.partitions, Date.now()) : undefined);
+        item.tooltip = assetTooltip(asset, asset.node.partitions ? loadCore().partitionsNowText(asset.node.partitions, Date.now()) : undefined, status);
         item.contextValue = 'asset';
         item.command = { command: 'assetLineage.openDefinition', title: 'Open Definition', arguments: [element] };
         return item;
@@ -90,9 +103,11 @@ export class AssetsTreeView extends Disposable {
   private readonly provider = new AssetTreeProvider();
   private readonly view: vscode.TreeView<TreeElement>;
 
-  constructor(scanner: WorkspaceScanner) {
+  constructor(scanner: WorkspaceScanner, monitor: InstanceMonitor) {
     super();
     this.register(this.provider.changed);
+    this.provider.status = (userKey) => monitor.status(userKey);
+    this.register(monitor.onDidChange(() => this.provider.changed.fire()));
     this.view = this.register(vscode.window.createTreeView(assetsViewId, { treeDataProvider: this.provider, showCollapseAll: true }));
     this.register(scanner.onDidChangeGraph((index) => this.provider.update(index)));
     this.register(

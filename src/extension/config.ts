@@ -55,3 +55,28 @@ export function followActiveEditor(): boolean {
 export function affectsFollowActiveEditor(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(`${section}.${followEditorKey}`);
 }
+
+const instanceSettingsSchema = z.object({
+  path: z.string().catch(''),
+  graphqlUrl: z.string().catch(''),
+  refreshSeconds: z.number().int().min(0).max(3600).catch(5),
+});
+export type InstanceSettings = z.infer<typeof instanceSettingsSchema>;
+
+/** `assetLineage.instance.*`: where materialization state comes from and how often it is checked. */
+export function instanceSettings(): { settings: InstanceSettings; problems: string[] } {
+  const config = vscode.workspace.getConfiguration(section);
+  const raw = { path: config.get('instance.path'), graphqlUrl: config.get('instance.graphqlUrl'), refreshSeconds: config.get('instance.refreshSeconds') };
+  const strict = z.object({ path: z.string(), graphqlUrl: z.string(), refreshSeconds: z.number().int().min(0).max(3600) }).safeParse(raw);
+  const problems = strict.success ? [] : strict.error.issues.map((i) => `assetLineage.instance.${i.path.join('.')}: ${i.message}; using the default`);
+  return { settings: instanceSettingsSchema.parse(raw), problems };
+}
+
+export function affectsInstance(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${section}.instance`);
+}
+
+/** Stores the picked instance folder in the workspace's settings (what the user would type there). */
+export async function setInstancePath(path: string): Promise<void> {
+  await vscode.workspace.getConfiguration(section).update('instance.path', path, vscode.ConfigurationTarget.Workspace);
+}

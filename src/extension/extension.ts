@@ -6,6 +6,8 @@ import { openAsset, registerCommands } from './commands';
 import { DocumentAssets } from './documentAssets';
 import { EditorTracker } from './editorTracker';
 import { GraphPanelManager } from './graphPanel';
+import { InstanceMonitor } from './instanceMonitor';
+import { InstanceStatusBar } from './instanceStatusBar';
 import { createLogger, initLog, showErrorWithLog } from './log';
 import { ScanProblems } from './scanProblems';
 import { WorkspaceScanner } from './workspaceScanner';
@@ -25,8 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
     const workspace = new WorkspaceScanner();
     scanner = workspace;
     const documents = new DocumentAssets(workspace);
+    const monitor = new InstanceMonitor(workspace, context.workspaceState);
     let tree: AssetsTreeView | undefined;
-    const panels = new GraphPanelManager(context.extensionUri, workspace, {
+    const panels = new GraphPanelManager(context.extensionUri, workspace, monitor, {
       openAsset: async (userKey) => {
         const asset = workspace.index?.get(userKey);
         if (asset) await openAsset(asset, panels.editorColumn);
@@ -36,16 +39,18 @@ export function activate(context: vscode.ExtensionContext): void {
         if (userKey) tree?.reveal(userKey);
       },
     });
-    tree = new AssetsTreeView(workspace);
+    tree = new AssetsTreeView(workspace, monitor);
     const tracker = new EditorTracker(workspace, documents, panels);
     context.subscriptions.push(
       workspace,
       documents,
+      monitor,
       panels,
       tree,
       tracker,
       new CodeLensController(workspace, documents),
-      new AssetLanguageFeatures(workspace, documents),
+      new AssetLanguageFeatures(workspace, documents, monitor),
+      new InstanceStatusBar(monitor, workspace, panels),
       new ScanProblems(workspace),
       ...registerCommands({ scanner: workspace, panels, tracker }),
     );

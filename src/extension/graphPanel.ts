@@ -4,6 +4,7 @@ import type { ExportFormat } from '../core/view/exportData';
 import { graphHtml, newNonce } from '../core/view/graphHtml';
 import type { WorkspaceIndex } from '../core/view/workspaceIndex';
 import { graphViewType, toHostSchema, type ToHost, type ToWebview } from '../protocol/graphProtocol';
+import type { InstanceView, InstanceMonitor } from './instanceMonitor';
 import { Disposable } from './lifecycle';
 import { createLogger } from './log';
 import type { ScanStatus, WorkspaceScanner } from './workspaceScanner';
@@ -43,6 +44,7 @@ export class GraphPanelManager extends Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly scanner: WorkspaceScanner,
+    private readonly monitor: InstanceMonitor,
     private readonly host: GraphPanelHost,
   ) {
     super();
@@ -58,6 +60,7 @@ export class GraphPanelManager extends Disposable {
     );
     this.register(scanner.onDidChangeGraph((index) => this.current?.setGraph(index)));
     this.register(scanner.onDidChangeStatus((status) => this.current?.setStatus(status)));
+    this.register(monitor.onDidChange((view) => this.current?.setInstance(view)));
     this.register({ dispose: () => this.current?.dispose() });
   }
 
@@ -103,6 +106,7 @@ export class GraphPanelManager extends Disposable {
     this.generation++;
     if (this.scanner.index) graphPanel.setGraph(this.scanner.index);
     graphPanel.setStatus(this.scanner.status);
+    graphPanel.setInstance(this.monitor.current);
     return graphPanel;
   }
 }
@@ -121,6 +125,7 @@ export class GraphPanel extends Disposable {
   private queue: ToWebview[] = [];
   private index: WorkspaceIndex | undefined;
   private status: ScanStatus = { state: 'ready' };
+  private instance: InstanceView | null = null;
   private nextRequestId = 1;
   private readonly exports = new Map<number, PendingExport>();
 
@@ -173,6 +178,11 @@ export class GraphPanel extends Disposable {
     if (this.ready) this.postNow(this.statusMessage());
   }
 
+  setInstance(view: InstanceView): void {
+    this.instance = view;
+    if (this.ready) this.postNow(this.instanceMessage());
+  }
+
   /** Posts now if the webview is ready, else queues: the newest view command of each kind wins. */
   post(message: ToWebview): void {
     if (this.isDisposed) return;
@@ -180,7 +190,7 @@ export class GraphPanel extends Disposable {
       this.postNow(message);
       return;
     }
-    if (message.type === 'graph/set' || message.type === 'status') return;
+    if (message.type === 'graph/set' || message.type === 'status' || message.type === 'state/set') return;
     if (message.type === 'view/select') this.queue = this.queue.filter((m) => m.type !== 'view/select');
     if (message.type === 'view/focus' || message.type === 'view/showAll') this.queue = this.queue.filter((m) => m.type !== 'view/focus' && m.type !== 'view/showAll');
     this.queue.push(message);
@@ -273,6 +283,7 @@ export class GraphPanel extends Disposable {
     this.ready = true;
     this.sendGraph();
     this.postNow(this.statusMessage());
+    this.postNow(this.instanceMessage());
     const queued = this.queue;
     this.queue = [];
     for (const message of queued) this.postNow(message);
@@ -281,6 +292,12 @@ export class GraphPanel extends Disposable {
   private sendGraph(): void {
     if (!this.index) return;
     this.postNow({ type: 'graph/set', graph: this.index.graph, workspaceName: vscode.workspace.name ?? 'workspace' });
+  }
+
+  private instanceMessage(): ToWebview {
+    const view = this.instance;
+    if (view?.kind !== 'state') return { type: 'state/set', state: null };
+    return { type: 'state/set', state: { source: view.source, readAt: view.readAt.toISOString(), assets: Object.fromEntries(view.summaries) } };
   }
 
   private statusMessage(): ToWebview {

@@ -39,6 +39,26 @@ export const defaultViewState: GraphViewState = {
 const requestId = z.number().int().nonnegative();
 const assetKey = z.string().min(1);
 
+/**
+ * What the host knows of one asset's partitions from the Dagster instance: counts by status
+ * (Dagster's FRESH/STALE/MISSING, failed runs, and our "impacted": fresh partitions downstream of
+ * stale or failed ones), and a few lines of detail for the tooltip. An unpartitioned asset counts as
+ * one partition.
+ */
+export const assetStatusSchema = z.object({
+  fresh: z.number().int().nonnegative(),
+  stale: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Fresh partitions that depend on a stale or failed upstream partition (not a Dagster status). */
+  impacted: z.number().int().nonnegative(),
+  /** The code in the workspace differs from what the last materialization ran. */
+  codeChanged: z.boolean(),
+  /** Human-readable lines (causes, ranges), at most a few. */
+  details: z.array(z.string().max(500)).max(12),
+});
+export type AssetStatus = z.infer<typeof assetStatusSchema>;
+
 /** Host → webview. */
 export const toWebviewSchema = z.discriminatedUnion('type', [
   /** The whole graph (after every scan). The webview keeps its view state and re-lays out. */
@@ -55,6 +75,22 @@ export const toWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view/showAll') }),
   /** Ask the webview for the current view as SVG text or a PNG data URL; answered by `export/result`. */
   z.object({ type: z.literal('export/request'), requestId, format: z.enum(['svg', 'png']) }),
+  /**
+   * Materialization state per asset (by user key), or null when no instance is connected. Sent after
+   * every read of the instance and after every graph; assets absent from the map have no record.
+   */
+  z.object({
+    type: z.literal('state/set'),
+    state: z
+      .object({
+        /** Where it came from, e.g. "local instance examples/harbor/.dagster". */
+        source: z.string().max(500),
+        /** ISO-8601 time of the read. */
+        readAt: z.string(),
+        assets: z.record(assetKey, assetStatusSchema),
+      })
+      .nullable(),
+  }),
   /** The scan is running or failed; the webview shows it without dropping the last graph. */
   z.object({ type: z.literal('status'), state: z.enum(['scanning', 'ready', 'error']), message: z.string().optional() }),
 ]);

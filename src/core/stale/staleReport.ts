@@ -15,6 +15,8 @@ import { externalKinds, partitionStaleness, StalenessContext, type StaleCause } 
  */
 
 export interface StaleGroup {
+  /** Partitions in the group (1 for an unpartitioned asset). */
+  count: number;
   ranges: [string, string][];
   keys?: string[];
   causes: { category: StaleCause['category']; reason: string; dependency?: string[] }[];
@@ -24,8 +26,10 @@ export interface AssetStaleReport {
   asset: string[];
   status: { fresh: number; stale: number; missing: number; failed: number };
   stale: StaleGroup[];
+  /** The failed partitions (their latest run failed after their latest materialization). */
+  failed: { ranges: [string, string][]; keys?: string[] };
   /** Fresh partitions downstream of stale or failed ones (not a Dagster status). */
-  impacted: { ranges: [string, string][]; keys?: string[]; upstream: string[][] }[];
+  impacted: { count: number; ranges: [string, string][]; keys?: string[]; upstream: string[][] }[];
 }
 
 const keyLimit = 1000;
@@ -145,17 +149,18 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
       if (hit && hit.selection !== null && hit.selection.kind !== 'unknown') {
         const upstream = [...new Set(hit.sources.map((i) => keyToUserString((sources[i] as ImpactSource).key)))].sort().map((k) => k.split('/'));
         if (entry.space === null) {
-          if (entry.fresh.includes(null)) impacted = [{ ranges: [], upstream }];
+          if (entry.fresh.includes(null)) impacted = [{ count: 1, ranges: [], upstream }];
         } else {
           const fresh = subsetOf(entry.space, entry.fresh) as PartitionSubset;
           const reachedHere = hit.selection.kind === 'whole' ? fresh : intersection(hit.selection, fresh);
-          if (!isEmptySubset(reachedHere)) impacted = [{ ...describe(reachedHere), upstream }];
+          if (!isEmptySubset(reachedHere)) impacted = [{ count: subsetSize(reachedHere), ...describe(reachedHere), upstream }];
         }
       }
       return {
         asset: [...entry.node.key],
         status: { fresh: entry.fresh.length + entry.freshUnrecorded, stale: staleCount, missing: entry.missing, failed: entry.failed.length },
-        stale: [...entry.staleBy.values()].map((g) => ({ ...describe(subsetOf(entry.space, g.partitions)), causes: g.causes })),
+        stale: [...entry.staleBy.values()].map((g) => ({ count: g.partitions.length, ...describe(subsetOf(entry.space, g.partitions)), causes: g.causes })),
+        failed: describe(subsetOf(entry.space, entry.failed)),
         impacted,
       };
     })

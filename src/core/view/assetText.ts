@@ -1,5 +1,6 @@
 import type { AssetKind } from '../model/graph';
 import type { PartitionsDefinition, SingleDimensionPartitions } from '../model/partitions';
+import { statusSentence, statusWords, type AssetStatusSummary } from './stateSummary';
 import type { LocatedAsset, WorkspaceIndex } from './workspaceIndex';
 
 /** Words for the views: tree descriptions, tooltips, hovers, CodeLens titles. */
@@ -61,7 +62,7 @@ export function treeDescription(asset: LocatedAsset): string {
 }
 
 /** Tooltip of a tree item: plain text, so nothing in a key or description is interpreted. */
-export function assetTooltip(asset: LocatedAsset, partitionsNow?: string): string {
+export function assetTooltip(asset: LocatedAsset, partitionsNow?: string, status?: AssetStatusSummary): string {
   const { node } = asset;
   const lines = [
     asset.userKey,
@@ -71,6 +72,10 @@ export function assetTooltip(asset: LocatedAsset, partitionsNow?: string): strin
   ];
   if (node.partitions) lines.push(`Partitions: ${partitionsSummary(node.partitions)}`);
   if (node.partitions && partitionsNow) lines.push(`  ${partitionsNow}`);
+  if (status) {
+    lines.push(`Materializations: ${statusSentence(status)}`);
+    for (const detail of status.details) lines.push(`  ${detail}`);
+  }
   lines.push(`Defined in: ${definitionLabel(asset)}`);
   if (node.description) lines.push('', node.description.trim());
   return lines.join('\n');
@@ -108,7 +113,7 @@ function keyList(keys: readonly string[], limit: number): string {
  * Hover text of an asset (Markdown; every name escaped, keys in code spans). Direct neighbours
  * are listed; the transitive counts say how far a change reaches.
  */
-export function assetHoverMarkdown(asset: LocatedAsset, index: WorkspaceIndex, limit = 12, partitionsNow?: string): string {
+export function assetHoverMarkdown(asset: LocatedAsset, index: WorkspaceIndex, limit = 12, partitionsNow?: string, status?: AssetStatusSummary): string {
   const { node } = asset;
   const upstream = index.upstream(asset.userKey);
   const downstream = index.downstream(asset.userKey);
@@ -122,6 +127,12 @@ export function assetHoverMarkdown(asset: LocatedAsset, index: WorkspaceIndex, l
   if (node.partitions && partitionsNow) {
     lines.push('');
     lines.push(escapeMarkdown(partitionsNow));
+  }
+  if (status) {
+    lines.push('');
+    const words = statusWords(status);
+    lines.push(`**Materializations:** ${escapeMarkdown(statusSentence(status))}${words || status.missing ? '' : ' — up to date'}`);
+    for (const detail of status.details.slice(0, 6)) lines.push(`- ${escapeMarkdown(detail)}`);
   }
   if (node.description) {
     lines.push('');

@@ -112,17 +112,17 @@ describe('the stale report', () => {
     });
     const report = new Map(staleReport(graph, instance, now).map((r) => [r.asset.join('/'), r]));
     assert.deepEqual(report.get('taxi_zones')?.status, { fresh: 0, stale: 1, missing: 0, failed: 0 });
-    assert.deepEqual(report.get('taxi_zones')?.stale, [{ ranges: [], causes: [{ category: 'CODE', reason: 'has a new code version' }] }]);
+    assert.deepEqual(report.get('taxi_zones')?.stale, [{ count: 1, ranges: [], causes: [{ category: 'CODE', reason: 'has a new code version' }] }]);
     const trips = report.get('taxi_trips');
     // January and February both read March (pointer 45, before March's event 46); March is fresh.
     assert.deepEqual(trips?.status, { fresh: 1, stale: 2, missing: 0, failed: 0 });
     assert.deepEqual(trips?.stale, [
-      { ranges: [['2023-01-01', '2023-02-01']], causes: [{ category: 'DATA', reason: 'has a new dependency materialization', dependency: ['taxi_trips_file'] }] },
+      { count: 2, ranges: [['2023-01-01', '2023-02-01']], causes: [{ category: 'DATA', reason: 'has a new dependency materialization', dependency: ['taxi_trips_file'] }] },
     ]);
     // Fresh by Dagster's rules, but downstream of the stale ones: re-running those will outdate them.
-    assert.deepEqual(report.get('manhattan_stats')?.impacted, [{ ranges: [], upstream: [['taxi_trips'], ['taxi_zones']] }]);
+    assert.deepEqual(report.get('manhattan_stats')?.impacted, [{ count: 1, ranges: [], upstream: [['taxi_trips'], ['taxi_zones']] }]);
     // trips_by_week reads taxi_trips by overlap: every week touching January or February.
-    assert.deepEqual(report.get('trips_by_week')?.impacted, [{ ranges: [['2023-01-01', '2023-02-26']], upstream: [['taxi_trips']] }]);
+    assert.deepEqual(report.get('trips_by_week')?.impacted, [{ count: 9, ranges: [['2023-01-01', '2023-02-26']], upstream: [['taxi_trips']] }]);
     assert.deepEqual(report.get('taxi_trips_file')?.impacted, []);
   });
 });

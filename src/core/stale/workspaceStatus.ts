@@ -1,0 +1,36 @@
+import type { AssetGraph } from '../model/graph';
+import { readLocalInstance, type LocalInstance } from '../state/localInstance';
+import { summarizeAssets, type AssetStatusSummary } from '../view/stateSummary';
+import { codeChanges, type CodeSnapshots } from './codeChanges';
+import { staleReport } from './staleReport';
+
+/**
+ * One refresh of what the editor shows about materializations: read the local instance, judge
+ * every partition of every folder's graph, add code changes, fold it into per-asset summaries.
+ */
+export interface WorkspaceStatus {
+  summaries: Map<string, AssetStatusSummary>;
+  snapshots: CodeSnapshots;
+  instance: LocalInstance;
+  /** Milliseconds spent reading the instance, and judging partitions. */
+  timings: { read: number; judge: number };
+}
+
+export async function readWorkspaceStatus(graphs: readonly AssetGraph[], home: string, previous: CodeSnapshots, now: number): Promise<WorkspaceStatus> {
+  const started = performance.now();
+  const instance = await readLocalInstance(home, { inputChanges: true });
+  const read = performance.now() - started;
+  return { ...judgeWorkspace(graphs, instance, previous, now), instance, timings: { read, judge: performance.now() - started - read } };
+}
+
+/** The summaries for graphs against an instance already read (several folders share one instance). */
+export function judgeWorkspace(graphs: readonly AssetGraph[], instance: LocalInstance, previous: CodeSnapshots, now: number): { summaries: Map<string, AssetStatusSummary>; snapshots: CodeSnapshots } {
+  const summaries = new Map<string, AssetStatusSummary>();
+  const snapshots: CodeSnapshots = {};
+  for (const graph of graphs) {
+    const changes = codeChanges(graph, instance, previous);
+    Object.assign(snapshots, changes.snapshots);
+    for (const [user, summary] of summarizeAssets(staleReport(graph, instance, now), changes.changed)) summaries.set(user, summary);
+  }
+  return { summaries, snapshots };
+}
