@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openHarbor, step, waitFor, type Session } from './workbench';
+import { expandRow, openHarbor, runCommand, step, waitFor, type Session } from './workbench';
 
 /** The editor side of the extension in a real VS Code: CodeLens over asset definitions. */
 describe('editor integration in a real VS Code', { timeout: 300_000 }, () => {
@@ -72,5 +72,40 @@ describe('editor integration in a real VS Code', { timeout: 300_000 }, () => {
     assert.ok(count === days * 4 || count === (days - 1) * 4, `${count} partitions for ${days} complete days`);
     assert.match(hover, /2024-01-01\|rotterdam …/);
     await session.screenshot('hover-partitions');
+  });
+
+  test('the example instance: the status bar and the Assets tree show stale, failed and impacted assets', async () => {
+    const { page } = session;
+    // examples/harbor/dagster.yaml points at .dagster, the instance built by `npm run example:instance`.
+    const status = await step(session, 'status-bar', () =>
+      waitFor(
+        async () => {
+          const texts = await page.locator('.statusbar-item').allInnerTexts();
+          return texts.find((t) => /Dagster:/.test(t) && /stale/.test(t));
+        },
+        90_000,
+        async () => `status bar: ${JSON.stringify(await page.locator('.statusbar-item').allInnerTexts())}`,
+      ),
+    );
+    // raw/port_calls has a failed partition; weekly_congestion_index runs an older code version.
+    assert.match(status, /1 failed/);
+    assert.match(status, /2 stale/);
+    assert.match(status, /impacted/);
+    await step(session, 'tree-status', async () => {
+      await runCommand(page, 'View: Show Asset Lineage');
+      await expandRow(page, session.graph.codeLocations[0]?.name ?? 'harbor');
+      await expandRow(page, 'ingestion');
+      const description = await waitFor(
+        async () => {
+          const row = page.locator('.part.sidebar .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*raw\/port_calls\s*$/ }) }).first();
+          const text = await row.locator('.label-description').innerText({ timeout: 2_000 }).catch(() => '');
+          return /failed/.test(text) ? text : undefined;
+        },
+        30_000,
+        async () => `tree rows: ${JSON.stringify(await page.locator('.part.sidebar .monaco-list-row').allInnerTexts())}`,
+      );
+      assert.match(description, /1 failed · 1 stale/);
+      await session.screenshot('tree-status');
+    });
   });
 });
