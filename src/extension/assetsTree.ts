@@ -87,7 +87,8 @@ class AssetTreeProvider implements vscode.TreeDataProvider<TreeElement> {
         const color = status ? statusColors[worstStatus(status)] : undefined;
         item.iconPath = new vscode.ThemeIcon(kindIcons[asset.node.kind], color ? new vscode.ThemeColor(color) : undefined);
         const words = status ? statusWords(status) : '';
-        item.description = [treeDescription(asset), words].filter(Boolean).join(' · ');
+        // The status first: a narrow side bar cuts the end of the description.
+        item.description = [words, treeDescription(asset)].filter(Boolean).join(' · ');
         // A plain string: keys and descriptions come from the workspace and must not be rendered as Markdown.
         item.tooltip = assetTooltip(asset, asset.node.partitions ? loadCore().partitionsNowText(asset.node.partitions, Date.now()) : undefined, status);
         item.contextValue = 'asset';
