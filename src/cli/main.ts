@@ -29,10 +29,11 @@ Commands:
       What a Dagster instance with SQLite storage recorded: per asset and partition the latest
       materialization with its provenance, failures, runs still going; runs by status. Without
       --instance: DAGSTER_HOME, a dagster.yaml here with sqlite base_dir, or a running dagster dev.
-  stale PATH [--instance DIR] [--now ISO] [--format json|text]
+  stale PATH [--instance DIR | --graphql URL] [--now ISO] [--format json|text]
       Dagster's stale status of every partition of every asset in PATH against the instance:
       counts, stale partitions grouped by cause, and (not a Dagster status) fresh partitions
-      downstream of stale or failed ones.
+      downstream of stale or failed ones. --graphql asks a Dagster webserver (dagster dev:
+      http://127.0.0.1:3000/graphql) or Dagster+ (token in DAGSTER_CLOUD_API_TOKEN) instead.
   conformance partition-cases FILE [--format json]
       Evaluates every case of a Dagster partition-oracle file and prints {"results": [...]}.
 
@@ -125,8 +126,10 @@ async function stateMain(argv: string[]): Promise<string> {
 }
 
 async function staleMain(argv: string[]): Promise<string> {
-  const { positionals, options } = parseArgs(argv, new Set(['instance', 'now', 'format']));
-  return staleCommand({ path: onePath(positionals, 'stale'), instance: options.get('instance') ?? null, now: options.get('now'), format: partitionFormat(options) });
+  const { positionals, options } = parseArgs(argv, new Set(['instance', 'graphql', 'now', 'format']));
+  const graphql = options.get('graphql') ?? null;
+  if (graphql !== null && options.has('instance')) throw new UsageError('stale takes --instance or --graphql, not both');
+  return staleCommand({ path: onePath(positionals, 'stale'), instance: options.get('instance') ?? null, graphql, now: options.get('now'), format: partitionFormat(options) });
 }
 
 function conformanceMain(argv: string[]): string {

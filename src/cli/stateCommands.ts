@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { keyToUserString } from '../core/model/assetKey';
 import { scanPaths } from '../core/scan/scanner';
-import { staleReport } from '../core/stale/staleReport';
+import { remoteVerdicts } from '../core/stale/remoteVerdicts';
+import { staleReport, staleReportFrom, type AssetStaleReport } from '../core/stale/staleReport';
+import { GraphqlError } from '../core/state/graphql/client';
+import { readRemoteInstance } from '../core/state/graphql/remoteState';
 import { discoverInstance } from '../core/state/instanceDiscovery';
 import { readLocalInstance, stateJson } from '../core/state/localInstance';
 import { InstanceReadError } from '../core/state/sqlite/sqliteFile';
@@ -20,9 +23,28 @@ export async function stateCommand(options: { instance: string | null }): Promis
 }
 
 /** `asset-lineage stale PATH --instance DIR`: the workspace's assets against what the instance recorded. */
-export async function staleCommand(options: { path: string; instance: string | null; now?: string; format: 'json' | 'text' }): Promise<string> {
+export async function staleCommand(options: { path: string; instance: string | null; graphql?: string | null; now?: string; format: 'json' | 'text' }): Promise<string> {
   const now = parseNow(options.now);
-  const location = discoverInstance({ explicit: options.instance, dagsterHome: process.env.DAGSTER_HOME ?? null, folders: [resolve(options.path)] });
+  const assets = options.graphql ? await remoteReport(options.path, options.graphql, now) : await localReport(options.path, options.instance, now);
+  return options.format === 'json' ? JSON.stringify({ assets }, null, 2) + '\n' : staleText(assets);
+}
+
+/** The workspace's assets as a Dagster webserver judges them (its own stale status), plus impacted. */
+async function remoteReport(path: string, url: string, now: number): Promise<AssetStaleReport[]> {
+  const graph = await scanPaths([path]);
+  const keys = graph.assets.filter((a) => a.kind !== 'stub').map((a) => [...a.key]);
+  let instance;
+  try {
+    instance = await readRemoteInstance({ url, token: process.env.DAGSTER_CLOUD_API_TOKEN || null, assetKeys: keys });
+  } catch (error) {
+    if (error instanceof GraphqlError) throw new CommandError(error.message);
+    throw error;
+  }
+  return staleReportFrom(graph, remoteVerdicts(instance), now);
+}
+
+async function localReport(path: string, explicit: string | null, now: number): Promise<AssetStaleReport[]> {
+  const location = discoverInstance({ explicit, dagsterHome: process.env.DAGSTER_HOME ?? null, folders: [resolve(path)] });
   if (location.kind !== 'sqlite') throw new CommandError(location.message);
   let instance;
   try {
@@ -31,9 +53,11 @@ export async function staleCommand(options: { path: string; instance: string | n
     if (error instanceof InstanceReadError) throw new CommandError(error.message);
     throw error;
   }
-  const graph = await scanPaths([options.path]);
-  const assets = staleReport(graph, instance, now);
-  if (options.format === 'json') return JSON.stringify({ assets }, null, 2) + '\n';
+  const graph = await scanPaths([path]);
+  return staleReport(graph, instance, now);
+}
+
+function staleText(assets: AssetStaleReport[]): string {
   const lines: string[] = [];
   for (const a of assets) {
     const s = a.status;

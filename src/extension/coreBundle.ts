@@ -6,5 +6,6 @@ export { formatGraph } from '../cli/formats';
 export { scanPaths, ScanSession } from '../core/scan/scanner';
 export { partitionsNowText } from '../core/view/partitionsText';
 export { discoverInstance } from '../core/state/instanceDiscovery';
-export { readWorkspaceStatus } from '../core/stale/workspaceStatus';
+export { readRemoteWorkspaceStatus, readWorkspaceStatus } from '../core/stale/workspaceStatus';
+export { displayUrl } from '../core/state/graphql/client';
 export { codeSnapshotsSchema } from '../core/stale/codeChanges';

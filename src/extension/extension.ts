@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const workspace = new WorkspaceScanner();
     scanner = workspace;
     const documents = new DocumentAssets(workspace);
-    const monitor = new InstanceMonitor(workspace, context.workspaceState);
+    const monitor = new InstanceMonitor(workspace, context.workspaceState, context.secrets);
     let tree: AssetsTreeView | undefined;
     const panels = new GraphPanelManager(context.extensionUri, workspace, monitor, {
       openAsset: async (userKey) => {
@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
       tracker,
       new CodeLensController(workspace, documents),
       new AssetLanguageFeatures(workspace, documents, monitor),
-      new InstanceStatusBar(monitor, workspace, panels),
+      new InstanceStatusBar(monitor, workspace, panels, context.secrets),
       new ScanProblems(workspace),
       ...registerCommands({ scanner: workspace, panels, tracker }),
     );

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import type { AssetGraph } from '../core/model/graph';
 import type { CodeSnapshots } from '../core/stale/codeChanges';
 import type { AssetStatusSummary } from '../core/view/stateSummary';
 import { affectsInstance, instanceSettings } from './config';
@@ -24,6 +25,10 @@ export type InstanceView =
 
 const log = createLogger('instance');
 const snapshotsKey = 'assetLineage.codeSnapshots';
+/** The Dagster+ user token: in VS Code's secret storage only, never in settings or logs. */
+export const tokenKey = 'assetLineage.dagsterPlusToken';
+/** A webserver is asked at most this often by the timer (a read costs it several queries). */
+const remotePollFloorSeconds = 15;
 const debounceMs = 400;
 
 export class InstanceMonitor extends Disposable {
@@ -32,6 +37,9 @@ export class InstanceMonitor extends Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private watchedHome: string | null = null;
   private poll: ReturnType<typeof setInterval> | undefined;
+  /** The webserver read last, polled by the timer instead of files. */
+  private remoteUrl: string | null = null;
+  private lastRemoteRead = 0;
   private fingerprint = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | null = null;
@@ -42,6 +50,7 @@ export class InstanceMonitor extends Disposable {
   constructor(
     private readonly scanner: WorkspaceScanner,
     private readonly memento: vscode.Memento,
+    private readonly secrets: vscode.SecretStorage,
   ) {
     super();
     this.register(scanner.onDidChangeGraph(() => this.schedule()));
@@ -53,6 +62,11 @@ export class InstanceMonitor extends Disposable {
       }),
     );
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()));
+    this.register(
+      secrets.onDidChange((event) => {
+        if (event.key === tokenKey) this.schedule();
+      }),
+    );
     this.register({
       dispose: () => {
         clearTimeout(this.timer);
@@ -108,6 +122,11 @@ export class InstanceMonitor extends Disposable {
     problems.forEach((p) => log.warn(p));
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
     const core = loadCore();
+    if (settings.graphqlUrl) {
+      await this.readRemote(settings.graphqlUrl, index.folders.map((f) => f.graph));
+      return;
+    }
+    this.remoteUrl = null;
     const explicit = settings.path ? (isAbsolute(settings.path) ? settings.path : resolve(folders[0] ?? '.', settings.path)) : null;
     const location = core.discoverInstance({ explicit, dagsterHome: process.env['DAGSTER_HOME'] ?? null, folders });
     if (location.kind !== 'sqlite') {
@@ -143,6 +162,31 @@ export class InstanceMonitor extends Disposable {
     }
   }
 
+  private async readRemote(url: string, graphs: readonly AssetGraph[]): Promise<void> {
+    const core = loadCore();
+    this.watch(null);
+    const shown = core.displayUrl(url);
+    // A URL from workspace settings could send requests anywhere: only trusted workspaces connect.
+    if (!vscode.workspace.isTrusted) {
+      this.remoteUrl = null;
+      this.publish({ kind: 'none', message: `Restricted Mode: Asset Lineage does not connect to ${shown}. Trust the workspace to read state from it.` });
+      return;
+    }
+    this.remoteUrl = url;
+    this.lastRemoteRead = Date.now();
+    try {
+      const token = (await this.secrets.get(tokenKey)) ?? null;
+      const status = await core.readRemoteWorkspaceStatus(graphs, { url, token }, Date.now());
+      const source = `Dagster webserver ${shown}`;
+      log.info(`read ${source}: ${status.summaries.size} assets; read ${Math.round(status.timings.read)} ms, judged ${Math.round(status.timings.judge)} ms`);
+      this.publish({ kind: 'state', source, home: url, readAt: new Date(), summaries: status.summaries });
+    } catch (error) {
+      const message = formatError(error).split('\n')[0] ?? 'unknown error';
+      log.warn(`reading ${shown} failed: ${message}`);
+      this.publish({ kind: 'error', message });
+    }
+  }
+
   private async saveSnapshots(next: CodeSnapshots, previous: CodeSnapshots): Promise<void> {
     if (JSON.stringify(next) === JSON.stringify(previous)) return;
     await this.memento.update(snapshotsKey, next);
@@ -174,6 +218,10 @@ export class InstanceMonitor extends Disposable {
     const seconds = instanceSettings().settings.refreshSeconds;
     if (seconds === 0) return;
     this.poll = setInterval(() => {
+      if (this.remoteUrl !== null) {
+        if (!this.running && Date.now() - this.lastRemoteRead >= Math.max(seconds, remotePollFloorSeconds) * 1000) this.schedule();
+        return;
+      }
       const home = this.watchedHome;
       if (home === null || this.running) return;
       if (fingerprintOf(home) !== this.fingerprint) this.schedule();

@@ -3,7 +3,7 @@ import { statusWords, workspaceStatusLine, worstStatus } from '../core/view/stat
 import { openAsset } from './commands';
 import { setInstancePath } from './config';
 import type { GraphPanelManager } from './graphPanel';
-import type { InstanceMonitor, InstanceView } from './instanceMonitor';
+import { tokenKey, type InstanceMonitor, type InstanceView } from './instanceMonitor';
 import { Disposable } from './lifecycle';
 import { showErrorWithLog } from './log';
 import type { WorkspaceScanner } from './workspaceScanner';
@@ -19,6 +19,7 @@ export class InstanceStatusBar extends Disposable {
     private readonly monitor: InstanceMonitor,
     scanner: WorkspaceScanner,
     panels: GraphPanelManager,
+    secrets: vscode.SecretStorage,
   ) {
     super();
     this.item.name = 'Asset Lineage: Dagster instance';
@@ -42,6 +43,18 @@ export class InstanceStatusBar extends Disposable {
         if (!folder) return;
         await setInstancePath(folder.fsPath);
         await monitor.refresh();
+      }),
+      vscode.commands.registerCommand('assetLineage.setDagsterPlusToken', async () => {
+        const token = await vscode.window.showInputBox({
+          title: 'Dagster+ user token',
+          prompt: 'Kept in VS Code\'s secret storage and sent only to the URL in assetLineage.instance.graphqlUrl. Leave empty to remove it.',
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (token === undefined) return;
+        if (token.trim() === '') await secrets.delete(tokenKey);
+        else await secrets.store(tokenKey, token.trim());
+        vscode.window.setStatusBarMessage(token.trim() ? 'Dagster+ token stored' : 'Dagster+ token removed', 3000);
       }),
       vscode.commands.registerCommand('assetLineage.showStaleAssets', async () => {
         const view = monitor.current;

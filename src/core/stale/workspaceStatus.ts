@@ -1,8 +1,10 @@
 import type { AssetGraph } from '../model/graph';
+import { readRemoteInstance } from '../state/graphql/remoteState';
 import { readLocalInstance, type LocalInstance } from '../state/localInstance';
 import { summarizeAssets, type AssetStatusSummary } from '../view/stateSummary';
 import { codeChanges, type CodeSnapshots } from './codeChanges';
-import { staleReport } from './staleReport';
+import { remoteVerdicts } from './remoteVerdicts';
+import { staleReport, staleReportFrom } from './staleReport';
 
 /**
  * One refresh of what the editor shows about materializations: read the local instance, judge
@@ -33,4 +35,20 @@ export function judgeWorkspace(graphs: readonly AssetGraph[], instance: LocalIns
     for (const [user, summary] of summarizeAssets(staleReport(graph, instance, now), changes.changed)) summaries.set(user, summary);
   }
   return { summaries, snapshots };
+}
+
+/**
+ * The summaries as a Dagster webserver judges the assets (its own stale status, against the code it
+ * has loaded). "Code changed" needs the local records' provenance, so it is not computed here.
+ */
+export async function readRemoteWorkspaceStatus(graphs: readonly AssetGraph[], connection: { url: string; token: string | null }, now: number): Promise<{ summaries: Map<string, AssetStatusSummary>; timings: { read: number; judge: number } }> {
+  const started = performance.now();
+  const keys = graphs.flatMap((g) => g.assets.filter((a) => a.kind !== 'stub').map((a) => [...a.key]));
+  const instance = await readRemoteInstance({ url: connection.url, token: connection.token, assetKeys: keys });
+  const read = performance.now() - started;
+  const summaries = new Map<string, AssetStatusSummary>();
+  for (const graph of graphs) {
+    for (const [user, summary] of summarizeAssets(staleReportFrom(graph, remoteVerdicts(instance), now), new Map())) summaries.set(user, summary);
+  }
+  return { summaries, timings: { read, judge: performance.now() - started - read } };
 }
