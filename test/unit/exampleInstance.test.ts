@@ -22,6 +22,7 @@ interface Report {
   asset: string[];
   status: { fresh: number; stale: number; missing: number; failed: number };
   stale: { ranges: string[][]; causes: { category: string; reason: string; dependency?: string[] }[] }[];
+  failed: { ranges: string[][] };
   impacted: { ranges: string[][]; upstream: string[][] }[];
 }
 
@@ -32,13 +33,14 @@ test('stale examples/harbor: stale, failed, impacted and missing partitions from
   // 28 December's voyages were corrected with a new data version after port_calls read them.
   const calls = reports.get('raw/port_calls');
   assert.deepEqual(calls?.status, { fresh: 29, stale: 1, missing: 366 - 30, failed: 1 });
-  assert.deepEqual(calls?.stale, [{ ranges: [['2024-12-28', '2024-12-28']], causes: [{ category: 'DATA', reason: 'has a new dependency data version', dependency: ['raw', 'voyages'] }] }]);
+  assert.deepEqual(calls?.stale, [{ count: 1, ranges: [['2024-12-28', '2024-12-28']], causes: [{ category: 'DATA', reason: 'has a new dependency data version', dependency: ['raw', 'voyages'] }] }]);
   // The index was computed with code version 0; the code says 1 now.
   assert.deepEqual(reports.get('analytics/congestion/weekly_congestion_index')?.stale, [
-    { ranges: [['2024-12-01', '2024-12-22']], causes: [{ category: 'CODE', reason: 'has a new code version' }] },
+    { count: 4, ranges: [['2024-12-01', '2024-12-22']], causes: [{ category: 'CODE', reason: 'has a new code version' }] },
   ]);
   // Fresh by Dagster's rules, but reading the stale 28th and the failed 30th (start_offset=-1 reads the day before too).
-  assert.deepEqual(reports.get('analytics/congestion/turnaround_hours')?.impacted, [{ ranges: [['2024-12-28', '2024-12-31']], upstream: [['raw', 'port_calls']] }]);
+  assert.deepEqual(reports.get('analytics/congestion/turnaround_hours')?.impacted, [{ count: 4, ranges: [['2024-12-28', '2024-12-31']], upstream: [['raw', 'port_calls']] }]);
+  assert.deepEqual(calls?.failed, { ranges: [['2024-12-30', '2024-12-30']] });
   assert.equal(reports.get('analytics/congestion/turnaround_hours')?.status.stale, 0, 'staleness does not travel downstream in Dagster');
   assert.deepEqual(reports.get('raw/vessel_positions')?.status, { fresh: 0, stale: 0, missing: 5160, failed: 0 });
 });

@@ -4,6 +4,7 @@ import { assertNever } from './assertNever';
 import { directionForKey, navigate, type Box } from './graph/keyboardNav';
 import { countLabel } from './graph/labels';
 import { buildLineageModel, type LineageModel, type ModelAsset } from './graph/lineageModel';
+import { instanceIndicator, type InstanceState } from './graph/nodeStatus';
 import { searchAssets } from './graph/search';
 import { assetNodeId, computeVisibleGraph, groupNodeId, type ViewNode, type VisibleGraph } from './graph/visibleGraph';
 import type { LayoutInput, LayoutResult } from './layout/layoutTypes';
@@ -207,9 +208,21 @@ export class LineageApp {
       case 'status':
         this.scan = { state: message.state, message: message.message };
         return this.updateChrome();
+      case 'state/set':
+        return this.setInstanceState(message.state);
       default:
         return assertNever(message, 'message');
     }
+  }
+
+  /**
+   * Materialization status from the instance: drawn on the nodes already laid out (the layout does
+   * not depend on it, so nothing is laid out again), and on any graph that comes later: the
+   * renderer keeps the latest, since the message may come before the first graph.
+   */
+  private setInstanceState(state: InstanceState | null): void {
+    this.renderer.setStatus(state === null ? null : new Map(Object.entries(state.assets)));
+    this.toolbar.setInstance(state === null ? null : instanceIndicator(state, new Date()));
   }
 
   // ── Graph and view state ──────────────────────────────────────────────────────────────────

@@ -23,7 +23,7 @@ const paintProperties = [
 
 /** Interactive chrome that means nothing in a picture. */
 const dropSelector = '.group-toggle, .measure-probe';
-const dropAttributes = ['tabindex', 'role', 'aria-label', 'aria-current', 'aria-hidden', 'data-vscode-context', 'style'];
+const dropAttributes = ['tabindex', 'role', 'aria-label', 'aria-current', 'aria-hidden', 'data-vscode-context', 'data-signature', 'style'];
 
 export interface ExportedSvg {
   text: string;

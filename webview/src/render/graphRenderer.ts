@@ -1,7 +1,8 @@
 import { curveBumpX, line } from 'd3-shape';
-import type { NodeContext } from '../../../src/protocol/graphProtocol';
+import type { AssetStatus, NodeContext } from '../../../src/protocol/graphProtocol';
 import { assetAriaLabel, assetTooltip, countLabel, mappingDescription, mappingLabel } from '../graph/labels';
 import type { Box } from '../graph/keyboardNav';
+import { statusAriaText, statusBands, statusKinds, statusTooltipLines, stripSegments, viewNodeStatus, worstOf, type NodeStatus, type StatusKind } from '../graph/nodeStatus';
 import type { ViewEdge, ViewNode, VisibleGraph } from '../graph/visibleGraph';
 import type { LayoutPoint, LayoutResult } from '../layout/layoutTypes';
 import { html, svg } from '../ui/dom';
@@ -10,7 +11,7 @@ import { readableScale } from './minimap';
 import { nodeGeometry, type AssetNodeText } from './nodeMetrics';
 import { contains, OverviewCanvas, viewWindow, type OverviewWorker } from './overviewCanvas';
 import { overlaps } from './overviewPaint';
-import type { OverviewNodeStyle } from './overviewPaint';
+import type { OverviewNodeStyle, OverviewStatus } from './overviewPaint';
 import type { ZoomState } from './zoomController';
 
 export type Point = LayoutPoint;
@@ -60,6 +61,11 @@ interface NodeDatum {
   text: AssetNodeText;
   /** The group box the node is drawn in, or null for a free node. */
   group: string | null;
+}
+
+/** A node also remembers which status version its element shows (status changes without a render). */
+interface DrawnNode extends Drawn<NodeDatum> {
+  statusStamp: number;
 }
 
 export interface ViewSize {
@@ -114,7 +120,7 @@ export class GraphRenderer {
   private readonly overview: OverviewCanvas;
   private readonly tip: HTMLDivElement;
   private readonly nodeOf = new WeakMap<Element, ViewNode>();
-  private nodes = new Map<string, Drawn<NodeDatum>>();
+  private nodes = new Map<string, DrawnNode>();
   private groups = new Map<string, Drawn<GroupDatum>>();
   private edges = new Map<string, Drawn<EdgeDatum>>();
   private readonly attachedNodes = new Set<string>();
@@ -140,6 +146,12 @@ export class GraphRenderer {
   /** Elements still to add to the SVG (see sync), and the frame that adds more of them. */
   private pending: { groups: string[]; nodes: string[]; edges: string[] } | null = null;
   private drainFrame = 0;
+  /** Status per asset (user key) from the Dagster instance, or null when none is connected. */
+  private statuses: ReadonlyMap<string, AssetStatus> | null = null;
+  /** Counts `setStatus` calls, so an element kept out of the SVG is brought up to date when it returns. */
+  private statusVersion = 0;
+  /** Node statuses worked out for this render and status version (a group's sums its members). */
+  private statusCache = new Map<string, NodeStatus | null>();
 
   constructor(
     parent: HTMLElement,
@@ -218,14 +230,14 @@ export class GraphRenderer {
       }
       groups.set(name, { datum: { name, box, members }, box, element: this.groups.get(name)?.element ?? null, stamp: 0 });
     }
-    const nodes = new Map<string, Drawn<NodeDatum>>();
+    const nodes = new Map<string, DrawnNode>();
     for (const node of graph.nodes) {
       const box = this.boxes.get(node.id);
       const text = texts.get(node.id);
       if (!box || !text) continue;
       const previous = this.nodes.get(node.id);
       const element = previous && previous.datum.node.type === node.type ? previous.element : null;
-      nodes.set(node.id, { datum: { node, text, group: groupOf.get(node.id) ?? null }, box, element, stamp: 0 });
+      nodes.set(node.id, { datum: { node, text, group: groupOf.get(node.id) ?? null }, box, element, stamp: 0, statusStamp: -1 });
     }
     const edges = new Map<string, Drawn<EdgeDatum>>();
     for (const edge of graph.edges) {
@@ -248,6 +260,7 @@ export class GraphRenderer {
     this.nodes = nodes;
     this.edges = edges;
     this.groups = groups;
+    this.statusCache.clear();
     this.highlightedEdges = this.edgesOfSelection();
 
     const virtual = nodes.size > virtualThreshold;
@@ -262,6 +275,7 @@ export class GraphRenderer {
         extent: this.bounds,
       });
       this.overview.setHighlight(overviewHighlight(this.highlight));
+      this.overview.setStatus(this.overviewStatus());
     }
     this.syncedArea = null;
     if (this.tabStop === null || !nodes.has(this.tabStop)) this.tabStop = graph.nodes.find((n) => nodes.has(n.id))?.id ?? null;
@@ -359,6 +373,77 @@ export class GraphRenderer {
     }
     this.overview.setHighlight(overviewHighlight(h));
     this.svg.classList.toggle('searching', h.matchIds !== null);
+  }
+
+  /**
+   * New status from the instance (every few seconds while Dagster writes). Nothing is laid out or
+   * rebuilt: the nodes in the SVG get their strips now, the others when they are next attached,
+   * and the overview repaints with its status paths.
+   */
+  setStatus(assets: ReadonlyMap<string, AssetStatus> | null): void {
+    this.statuses = assets;
+    this.statusVersion++;
+    this.statusCache.clear();
+    for (const id of this.attachedNodes) {
+      const drawn = this.nodes.get(id);
+      if (drawn?.element) this.applyStatus(id, drawn, drawn.element);
+    }
+    if (this.nodes.size > virtualThreshold) this.overview.setStatus(this.overviewStatus());
+  }
+
+  /** A node's status, or null without a connected instance or a record of it. */
+  statusOf(id: string): NodeStatus | null {
+    const statuses = this.statuses;
+    const node = this.nodes.get(id)?.datum.node;
+    if (statuses === null || !node) return null;
+    let status = this.statusCache.get(id);
+    if (status === undefined) {
+      status = viewNodeStatus(node, statuses);
+      this.statusCache.set(id, status);
+    }
+    return status;
+  }
+
+  /**
+   * Each node id by its worst status, for the overview canvas (null: no instance). Asset nodes
+   * skip the words and details a full NodeStatus has: this runs over every node of a large graph.
+   */
+  private overviewStatus(): OverviewStatus | null {
+    const statuses = this.statuses;
+    if (statuses === null) return null;
+    const out: OverviewStatus = { failed: [], stale: [], impacted: [], missing: [], fresh: [] };
+    for (const [id, drawn] of this.nodes) {
+      const node = drawn.datum.node;
+      let worst: StatusKind | null | undefined;
+      if (node.type === 'asset') {
+        const s = statuses.get(node.asset.userKey);
+        worst = s ? worstOf(statusBands(s)) : null;
+      } else {
+        worst = this.statusOf(id)?.worst;
+      }
+      if (worst) out[worst].push(id);
+    }
+    return out;
+  }
+
+  /**
+   * Strip, classes, code-changed marker, tooltip and spoken label of one node's element, from the
+   * current status. The strip's bands are rebuilt only when what they show changed.
+   */
+  private applyStatus(id: string, drawn: DrawnNode, element: SVGGElement): void {
+    drawn.statusStamp = this.statusVersion;
+    const status = this.statusOf(id);
+    const node = drawn.datum.node;
+    for (const kind of statusKinds) element.classList.toggle(`status-${kind}`, status?.worst === kind);
+    element.classList.toggle('code-changed', status?.codeChanged ?? false);
+    const title = element.firstElementChild as SVGTitleElement;
+    const base = node.type === 'asset' ? assetTooltip(node.asset) : groupTooltip(node);
+    title.textContent = status ? [base, ...statusTooltipLines(status)].join('\n') : base;
+    const label = node.type === 'asset' ? assetAriaLabel(node.asset) : groupAriaLabel(node);
+    element.setAttribute('aria-label', status ? `${label}; ${statusAriaText(status)}` : label);
+    const strip = element.lastElementChild as SVGGElement;
+    const bodyWidth = drawn.box.width - (node.type === 'group' ? 2 * nodeGeometry.stackOffset : 0);
+    drawStrip(strip, status, bodyWidth);
   }
 
   private edgesOfSelection(): Set<string> {
@@ -504,9 +589,11 @@ export class GraphRenderer {
       element.setAttribute('transform', `translate(${drawn.box.x},${drawn.box.y})`);
       if (node.type === 'asset') updateAssetNode(element, node, drawn.box, text);
       else updateGroupNode(element, node, drawn.box, text);
+      this.applyStatus(id, drawn, element);
       this.classifyNode(id, element);
-    } else if (!this.attachedNodes.has(id)) {
-      this.classifyNode(id, element);
+    } else {
+      if (drawn.statusStamp !== this.statusVersion) this.applyStatus(id, drawn, element);
+      if (!this.attachedNodes.has(id)) this.classifyNode(id, element);
     }
     element.setAttribute('tabindex', id === this.tabStop ? '0' : '-1');
     if (element.parentNode !== container) container.appendChild(element);
@@ -620,9 +707,16 @@ export class GraphRenderer {
     }
     const text = this.nodes.get(node.id)?.datum.text;
     const title = node.type === 'asset' ? node.asset.userKey : `${node.group} (collapsed group)`;
-    if (this.tip.dataset.node !== node.id) {
-      this.tip.dataset.node = node.id;
-      this.tip.replaceChildren(html('div', { className: 'overview-tip-key', text: title }), html('div', { className: 'overview-tip-meta', text: text?.meta ?? '' }));
+    const status = this.statusOf(node.id);
+    const tipId = `${node.id}\u0000${this.statusVersion}`;
+    if (this.tip.dataset.node !== tipId) {
+      this.tip.dataset.node = tipId;
+      const lines = [html('div', { className: 'overview-tip-key', text: title }), html('div', { className: 'overview-tip-meta', text: text?.meta ?? '' })];
+      if (status) {
+        const words = `${status.label}: ${status.words}${status.codeChanged ? ' · code changed' : ''}`;
+        lines.push(html('div', { className: `overview-tip-status tip-status-${status.worst ?? 'none'}`, text: words }));
+      }
+      this.tip.replaceChildren(...lines);
     }
     const rect = this.svg.getBoundingClientRect();
     const px = event.clientX - rect.left;
@@ -764,8 +858,8 @@ function buildAssetNode(): SVGGElement {
       svg('rect', { className: 'node-chip-bg', attrs: { height: String(g.chipHeight), rx: '3', y: String(g.chipTop) } }),
       svg('text', { className: 'node-chip', attrs: { y: String(g.chipTop + g.chipHeight - 4) } }),
     ]),
-    // Reserved band for the partition status strip (see nodeGeometry.stripHeight).
-    svg('g', { className: 'node-strip' }),
+    // Last child: the status strip and code-changed marker (drawStrip), in the body's coordinates.
+    svg('g', { className: 'node-strip', attrs: { 'aria-hidden': 'true' } }),
   ]);
 }
 
@@ -774,17 +868,9 @@ function updateAssetNode(element: SVGGElement, d: Extract<ViewNode, { type: 'ass
   const asset = d.asset;
   element.setAttribute('class', `node kind-${asset.asset.kind}`);
   element.setAttribute('data-key', asset.userKey);
-  element.setAttribute('aria-label', assetAriaLabel(asset));
   element.setAttribute('data-vscode-context', JSON.stringify(nodeContext(d)));
-  const [title, body, key, meta, chip, strip] = element.children as unknown as [
-    SVGTitleElement,
-    SVGRectElement,
-    SVGTextElement,
-    SVGTextElement,
-    SVGGElement,
-    SVGGElement,
-  ];
-  title.textContent = assetTooltip(asset);
+  // The title, the aria-label and the strip come with the status (GraphRenderer.applyStatus).
+  const [, body, key, meta, chip] = element.children as unknown as [SVGTitleElement, SVGRectElement, SVGTextElement, SVGTextElement, SVGGElement];
   setNumbers(body, { width: box.width, height: box.height });
   key.textContent = text.key;
   meta.textContent = text.meta;
@@ -799,7 +885,6 @@ function updateAssetNode(element: SVGGElement, d: Extract<ViewNode, { type: 'ass
     setNumbers(chip.firstChild as SVGRectElement, { x, width: text.chipWidth });
     chipText.setAttribute('x', String(x + g.chipPaddingX));
   }
-  strip.setAttribute('transform', `translate(0,${g.bodyHeight})`);
 }
 
 function buildGroupNode(): SVGGElement {
@@ -812,7 +897,7 @@ function buildGroupNode(): SVGGElement {
     svg('rect', { className: 'node-body', attrs: { rx: String(g.cornerRadius) } }),
     svg('text', { className: 'node-key', attrs: { x: String(g.paddingX), y: String(g.keyBaseline) } }),
     svg('text', { className: 'node-meta', attrs: { x: String(g.paddingX), y: String(g.metaBaseline) } }),
-    svg('g', { className: 'node-strip' }),
+    svg('g', { className: 'node-strip', attrs: { 'aria-hidden': 'true' } }),
   ]);
 }
 
@@ -820,29 +905,52 @@ function updateGroupNode(element: SVGGElement, d: Extract<ViewNode, { type: 'gro
   const o = nodeGeometry.stackOffset;
   element.setAttribute('class', 'node collapsed-group');
   element.setAttribute('data-collapsed-group', d.group);
-  element.setAttribute(
-    'aria-label',
-    `group ${d.group}, collapsed, ${countLabel(d.members.length, 'asset', 'assets')}; press Enter to expand`,
-  );
-  const [title, stack2, stack1, body, key, meta, strip] = element.children as unknown as [
-    SVGTitleElement,
-    SVGRectElement,
-    SVGRectElement,
-    SVGRectElement,
-    SVGTextElement,
-    SVGTextElement,
-    SVGGElement,
-  ];
-  const shown = d.members.slice(0, 12).map((m) => m.userKey);
-  const more = d.members.length - shown.length;
-  title.textContent = `Group ${d.group} (collapsed): click to expand\n${shown.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`;
+  // The title, the aria-label and the strip come with the status (GraphRenderer.applyStatus).
+  const [, stack2, stack1, body, key, meta] = element.children as unknown as [SVGTitleElement, SVGRectElement, SVGRectElement, SVGRectElement, SVGTextElement, SVGTextElement];
   const size = { width: box.width - 2 * o, height: box.height - 2 * o };
   setNumbers(stack2, size);
   setNumbers(stack1, size);
   setNumbers(body, size);
   key.textContent = text.key;
   meta.textContent = text.meta;
-  strip.setAttribute('transform', `translate(0,${nodeGeometry.bodyHeight})`);
+}
+
+function groupTooltip(d: Extract<ViewNode, { type: 'group' }>): string {
+  const shown = d.members.slice(0, 12).map((m) => m.userKey);
+  const more = d.members.length - shown.length;
+  return `Group ${d.group} (collapsed): click to expand\n${shown.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`;
+}
+
+function groupAriaLabel(d: Extract<ViewNode, { type: 'group' }>): string {
+  return `group ${d.group}, collapsed, ${countLabel(d.members.length, 'asset', 'assets')}; press Enter to expand`;
+}
+
+/**
+ * The status strip along the bottom of a node's body (a band per status, see stripSegments) and
+ * the code-changed marker on its top edge. Rebuilt only when its signature changes: status arrives
+ * every few seconds and is mostly the same.
+ */
+function drawStrip(strip: SVGGElement, status: NodeStatus | null, bodyWidth: number): void {
+  const g = nodeGeometry;
+  const width = bodyWidth - 2 * g.statusInset;
+  const segments = status && status.total > 0 ? stripSegments(status.counts, width, g.statusMinWidth) : [];
+  const codeChanged = status?.codeChanged ?? false;
+  const signature = `${bodyWidth}|${codeChanged ? 1 : 0}|${segments.map((s) => `${s.kind}:${s.width.toFixed(2)}`).join(',')}`;
+  if (strip.getAttribute('data-signature') === signature) return;
+  strip.setAttribute('data-signature', signature);
+  const parts: SVGElement[] = [];
+  segments.forEach((segment, i) => {
+    // A one-pixel gap between bands, so neighbouring colours read as separate counts.
+    const gap = i < segments.length - 1 ? 1 : 0;
+    const band = svg('rect', { className: `status-band band-${segment.kind}`, attrs: { 'data-kind': segment.kind, height: String(g.statusHeight), y: String(g.statusTop) } });
+    setNumbers(band, { x: g.statusInset + segment.x, width: Math.max(1, segment.width - gap) });
+    parts.push(band);
+  });
+  if (codeChanged) {
+    // On the top edge near the right corner: nothing of the node's text is there.
+    parts.push(svg('circle', { className: 'code-changed-marker', attrs: { cx: String(bodyWidth - 14), cy: '0', r: '4' } }));
+  }
+  strip.replaceChildren(...parts);
 }
 
 /**

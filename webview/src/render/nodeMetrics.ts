@@ -8,9 +8,11 @@ export type MeasureText = (text: string, role: TextRole) => number;
 /**
  * Node geometry in one place, shared by sizing (before layout) and drawing (after it).
  *
- * The partition status strip that a later message will bring gets its own band at the bottom
- * (`stripHeight`, 0 while there is no status data): adding it changes one number here, the node's
- * height grows, the layout makes room, and `g.node-strip` (already in every node) is filled.
+ * `g.node-strip` (in every node) holds the status strip from the Dagster instance (`state/set`).
+ * It is drawn inside the body, under the meta line, rather than in a band of its own
+ * (`stripHeight` stays 0): status arrives every few seconds and must never change a node's size,
+ * which would mean a new layout. The strip's top (`statusTop`) is below the chip and the meta
+ * line's descenders.
  */
 export const nodeGeometry = {
   paddingX: 10,
@@ -22,6 +24,12 @@ export const nodeGeometry = {
   gap: 8,
   bodyHeight: 46,
   stripHeight: 0,
+  /** The status strip: its top and height in the body, and its inset from the sides. */
+  statusTop: 41,
+  statusHeight: 4,
+  statusInset: 10,
+  /** Narrowest band a status with any partition gets in the strip. */
+  statusMinWidth: 4,
   minWidth: 140,
   maxWidth: 300,
   /** Collapsed group nodes show two cards behind them, offset by this much each. */

@@ -1,7 +1,7 @@
 import type { Box } from '../graph/keyboardNav';
 import { html } from '../ui/dom';
 import { OverviewReplySchema } from './overviewMessages';
-import { groupLabelPx, OverviewPainter, type OverviewHighlight, type OverviewPalette, type OverviewRegion, type OverviewScene } from './overviewPaint';
+import { groupLabelPx, OverviewPainter, type OverviewHighlight, type OverviewPalette, type OverviewRegion, type OverviewScene, type OverviewStatus } from './overviewPaint';
 import type { ZoomState } from './zoomController';
 
 /** What the layer uses of a Worker (a DOM `Worker` satisfies it). */
@@ -46,6 +46,7 @@ export class OverviewCanvas {
   private scene: OverviewScene | null = null;
   private highlight: OverviewHighlight = { selectedId: null, focusId: null, matchIds: null, hoverId: null };
   private palette: OverviewPalette | null = null;
+  private status: OverviewStatus | null = null;
   private active = false;
   private last: { state: ZoomState; size: { width: number; height: number } } | null = null;
   private shown: Shown | null = null;
@@ -107,6 +108,15 @@ export class OverviewCanvas {
   setHighlight(highlight: Omit<OverviewHighlight, 'hoverId'>): void {
     this.highlight = { ...highlight, hoverId: this.highlight.hoverId };
     this.send({ type: 'highlight', highlight: this.highlight });
+    this.invalidate();
+  }
+
+  /** Node ids by worst status (null: no instance): a new bitmap, never a new scene. */
+  setStatus(status: OverviewStatus | null): void {
+    // Reads every few seconds mostly change nothing; an unchanged status costs no paint.
+    if (sameStatus(status, this.status)) return;
+    this.status = status;
+    this.send({ type: 'status', status });
     this.invalidate();
   }
 
@@ -250,7 +260,7 @@ export class OverviewCanvas {
     this.canvas.style.setProperty('transform', `translate(${r.x * k + x}px, ${r.y * k + y}px) scale(${s})`);
   }
 
-  private send(message: { type: 'scene' | 'palette' | 'highlight'; [key: string]: unknown }): void {
+  private send(message: { type: 'scene' | 'palette' | 'highlight' | 'status'; [key: string]: unknown }): void {
     if (this.worker) {
       this.worker.postMessage(message);
       return;
@@ -259,6 +269,7 @@ export class OverviewCanvas {
     if (!painter) return;
     if (message.type === 'scene' && this.scene) painter.setScene(this.scene);
     else if (message.type === 'highlight') painter.setHighlight(this.highlight);
+    else if (message.type === 'status') painter.setStatus(this.status);
     else if (message.type === 'palette' && this.palette) painter.setPalette(this.palette);
   }
 
@@ -267,6 +278,7 @@ export class OverviewCanvas {
       this.local = new OverviewPainter();
       if (this.scene) this.local.setScene(this.scene);
       this.local.setHighlight(this.highlight);
+      this.local.setStatus(this.status);
     }
     if (this.palette) this.local.setPalette(this.palette);
     return this.local;
@@ -306,9 +318,25 @@ export class OverviewCanvas {
       hoverBorder: token('--lineage-focus'),
       matchBg: token('--lineage-match-bg'),
       matchBorder: token('--lineage-match-border'),
+      statusFailed: token('--lineage-status-failed'),
+      statusStale: token('--lineage-status-stale'),
+      statusImpacted: token('--lineage-status-impacted'),
+      statusMissing: token('--lineage-status-missing'),
+      statusFresh: token('--lineage-status-fresh'),
       font: `600 ${groupLabelPx}px ${style.fontFamily}`,
     };
   }
+}
+
+function sameStatus(a: OverviewStatus | null, b: OverviewStatus | null): boolean {
+  if (a === null || b === null) return a === b;
+  for (const kind of ['failed', 'stale', 'impacted', 'missing', 'fresh'] as const) {
+    const x = a[kind];
+    const y = b[kind];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
 }
 
 export function viewWindow(state: ZoomState, size: { width: number; height: number }): Box {

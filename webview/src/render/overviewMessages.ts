@@ -32,6 +32,11 @@ export const OverviewPaletteSchema = z.object({
   hoverBorder: z.string(),
   matchBg: z.string(),
   matchBorder: z.string(),
+  statusFailed: z.string(),
+  statusStale: z.string(),
+  statusImpacted: z.string(),
+  statusMissing: z.string(),
+  statusFresh: z.string(),
   font: z.string(),
 });
 
@@ -55,6 +60,12 @@ export const OverviewRequest = z.discriminatedUnion('type', [
       matchIds: z.array(z.string()).nullable(),
       hoverId: z.string().nullable(),
     }),
+  }),
+  z.object({
+    type: z.literal('status'),
+    status: z
+      .object({ failed: z.array(z.string()), stale: z.array(z.string()), impacted: z.array(z.string()), missing: z.array(z.string()), fresh: z.array(z.string()) })
+      .nullable(),
   }),
   z.object({ type: z.literal('paint'), paintId: z.number().int(), region: RegionSchema }),
 ]);
@@ -95,6 +106,9 @@ export function handleOverviewMessage(painter: OverviewPainter, data: unknown): 
         return null;
       case 'highlight':
         painter.setHighlight(request.highlight);
+        return null;
+      case 'status':
+        painter.setStatus(request.status);
         return null;
       case 'paint': {
         const painted = painter.paint(request.region);

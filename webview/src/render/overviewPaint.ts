@@ -24,6 +24,20 @@ export interface OverviewHighlight {
   hoverId: string | null;
 }
 
+/**
+ * Node ids by their worst status from the Dagster instance (see webview/src/graph/nodeStatus.ts;
+ * the kinds are repeated here because the worker bundle takes nothing from the view model).
+ */
+export interface OverviewStatus {
+  failed: string[];
+  stale: string[];
+  impacted: string[];
+  missing: string[];
+  fresh: string[];
+}
+
+const overviewStatusKinds = ['fresh', 'missing', 'impacted', 'stale', 'failed'] as const;
+
 /** Theme colours, read from graph.css's tokens on the main thread (a worker has no styles). */
 export interface OverviewPalette {
   nodeBg: string;
@@ -42,6 +56,11 @@ export interface OverviewPalette {
   hoverBorder: string;
   matchBg: string;
   matchBorder: string;
+  statusFailed: string;
+  statusStale: string;
+  statusImpacted: string;
+  statusMissing: string;
+  statusFresh: string;
   font: string;
 }
 
@@ -75,6 +94,11 @@ const dotWidth = 12;
 const narrowestNode = 140;
 export const groupLabelPx = 12;
 const dimmedAlpha = 0.35;
+/** The status bar along a card's bottom, as in the SVG (nodeGeometry.statusTop and statusHeight, from a 46-unit body). */
+const statusBarFromBottom = 5;
+const statusBarHeight = 4;
+/** Collapsed groups' cards are drawn this far in from their box's far corner (the stack). */
+const stackOffset = 3;
 
 /**
  * Draws a scene: group boxes, then edges, then nodes (only the tiles that overlap the region),
@@ -89,11 +113,20 @@ export class OverviewPainter {
   private edgesOf = new Map<string, Point[][]>();
   private highlight: OverviewHighlight = { selectedId: null, focusId: null, matchIds: null, hoverId: null };
   private highlightPaths: { matches: Path2D; selectedEdges: Path2D } | null = null;
+  private nodeStyle = new Map<string, OverviewNodeStyle>();
+  private status: OverviewStatus | null = null;
+  /**
+   * Per status: the node boxes (for dots) and the bars along their bottoms (for cards), built on
+   * the first paint at a scale (bars have a minimum height in screen pixels).
+   */
+  private statusPaths: { px: number; paths: Map<keyof OverviewStatus, { boxes: Path2D; bars: Path2D }> } | null = null;
   private palette: OverviewPalette | null = null;
   private canvas: OffscreenCanvas | null = null;
 
   setScene(scene: OverviewScene): void {
     this.nodeBox = new Map(scene.nodes.map((n) => [n.id, n.box]));
+    this.nodeStyle = new Map(scene.nodes.map((n) => [n.id, n.style]));
+    this.statusPaths = null;
     this.groups = scene.groups;
     this.groupsPath = new Path2D();
     for (const g of scene.groups) this.groupsPath.rect(g.box.x, g.box.y, g.box.width, g.box.height);
@@ -112,6 +145,11 @@ export class OverviewPainter {
   setHighlight(highlight: OverviewHighlight): void {
     this.highlight = highlight;
     this.highlightPaths = null;
+  }
+
+  setStatus(status: OverviewStatus | null): void {
+    this.status = status;
+    this.statusPaths = null;
   }
 
   setPalette(palette: OverviewPalette): void {
@@ -182,11 +220,72 @@ export class OverviewPainter {
       for (const tile of visible) context.stroke(tile.outlines);
       context.setLineDash([]);
     }
+    context.globalAlpha = nodeAlpha;
+    this.paintStatus(context, p, px, dots);
     context.globalAlpha = 1;
     this.paintHighlights(context, p, px);
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     this.paintGroupLabels(context, p, region, view);
     return { bitmap: canvas.transferToImageBitmap(), drawn };
+  }
+
+  /**
+   * Worst status per node: far out a node is a mark in its status's colour; nearer, a card with a
+   * bar in that colour along its bottom, where the SVG draws its strip (the strip's proportions
+   * would be sub-pixel here), and a border in it when something needs attention.
+   */
+  private paintStatus(context: OffscreenCanvasRenderingContext2D, p: OverviewPalette, px: number, dots: boolean): void {
+    if (!this.status) return;
+    if (this.statusPaths?.px !== px) this.statusPaths = { px, paths: this.buildStatusPaths(px) };
+    const paths = this.statusPaths.paths;
+    const colour: Record<keyof OverviewStatus, string> = {
+      failed: p.statusFailed,
+      stale: p.statusStale,
+      impacted: p.statusImpacted,
+      missing: p.statusMissing,
+      fresh: p.statusFresh,
+    };
+    // Worst last, so it is on top where marks overlap.
+    for (const kind of overviewStatusKinds) {
+      const path = paths.get(kind);
+      if (!path) continue;
+      context.fillStyle = colour[kind];
+      if (dots) {
+        context.fill(path.boxes);
+        continue;
+      }
+      context.fill(path.bars);
+      if (kind === 'failed' || kind === 'stale' || kind === 'impacted') {
+        context.strokeStyle = colour[kind];
+        context.lineWidth = 1.5 * px;
+        context.stroke(path.boxes);
+      }
+    }
+  }
+
+  private buildStatusPaths(px: number): Map<keyof OverviewStatus, { boxes: Path2D; bars: Path2D }> {
+    const paths = new Map<keyof OverviewStatus, { boxes: Path2D; bars: Path2D }>();
+    if (!this.status) return paths;
+    for (const kind of overviewStatusKinds) {
+      const ids = this.status[kind];
+      if (ids.length === 0) continue;
+      const boxes = new Path2D();
+      const bars = new Path2D();
+      for (const id of ids) {
+        const b = this.nodeBox.get(id);
+        if (!b) continue;
+        // A stack's front card is its box less the two cards behind it.
+        const inset = this.nodeStyle.get(id) === 'stack' ? 2 * stackOffset : 0;
+        const width = b.width - inset;
+        const height = b.height - inset;
+        boxes.rect(b.x, b.y, width, height);
+        // At least two screen pixels tall, or a far-out bar would vanish.
+        const barHeight = Math.max(statusBarHeight, 2 * px);
+        bars.rect(b.x, b.y + height - statusBarFromBottom - barHeight + statusBarHeight, width, barHeight);
+      }
+      paths.set(kind, { boxes, bars });
+    }
+    return paths;
   }
 
   private paintHighlights(context: OffscreenCanvasRenderingContext2D, p: OverviewPalette, px: number): void {

@@ -1,3 +1,4 @@
+import type { StatusKind } from '../graph/nodeStatus';
 import { html } from './dom';
 
 export interface ToolbarActions {
@@ -12,6 +13,16 @@ export interface ToolbarActions {
 }
 
 export const maxDepth = 50;
+
+/** The instance indicator's content (see instanceIndicator in graph/nodeStatus.ts). */
+export interface InstanceIndicator {
+  /** "local instance examples/harbor/.dagster · read 12:03". */
+  text: string;
+  /** Longer form for the tooltip: the source, the full read time, counts, the strip's legend. */
+  title: string;
+  /** The worst status of any asset, for the dot's colour; null when nothing has a record. */
+  worst: StatusKind | null;
+}
 
 /**
  * The controls above the graph. The host page is an empty `#app`, so every control is built here;
@@ -30,6 +41,9 @@ export class Toolbar {
   private readonly expandAllButton: HTMLButtonElement;
   private readonly fitButton: HTMLButtonElement;
   readonly status: HTMLElement;
+  private readonly instance: HTMLElement;
+  private readonly instanceDot: HTMLElement;
+  private readonly instanceText: HTMLElement;
 
   constructor(actions: ToolbarActions) {
     this.search = html('input', {
@@ -86,6 +100,10 @@ export class Toolbar {
     this.expandAllButton = this.button('expand-all', 'Expand groups', 'Show the assets of every group', actions.expandAll);
     this.showAllButton = this.button('show-all', 'Show full graph', 'Show every asset: no focus, no collapsed groups', actions.showAll);
     this.status = html('span', { id: 'status', className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+    // Not a live region: it changes every few seconds while Dagster writes.
+    this.instanceDot = html('span', { className: 'instance-dot', text: '●', attrs: { 'aria-hidden': 'true' } });
+    this.instanceText = html('span', { className: 'instance-text' });
+    this.instance = html('span', { id: 'instance-state', className: 'instance-state hidden', attrs: { role: 'note' } }, [this.instanceDot, this.instanceText]);
 
     this.element = html('div', { id: 'toolbar', className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Lineage graph controls' } }, [
       html('span', { className: 'search-box' }, [this.search, this.searchCount]),
@@ -93,6 +111,7 @@ export class Toolbar {
       depths,
       html('span', { className: 'buttons' }, [this.fitButton, this.collapseAllButton, this.expandAllButton, this.showAllButton]),
       this.status,
+      this.instance,
     ]);
   }
 
@@ -136,6 +155,15 @@ export class Toolbar {
     this.status.textContent = text;
     this.status.classList.toggle('busy', tone === 'busy');
     this.status.classList.toggle('error', tone === 'error');
+  }
+
+  /** Where the status strips come from and when it was read; hidden without an instance. */
+  setInstance(indicator: InstanceIndicator | null): void {
+    this.instance.classList.toggle('hidden', indicator === null);
+    this.instanceText.textContent = indicator?.text ?? '';
+    this.instance.title = indicator?.title ?? '';
+    this.instance.setAttribute('aria-label', indicator ? indicator.title.replace(/\n/g, '. ') : '');
+    this.instanceDot.setAttribute('class', `instance-dot tone-${indicator?.worst ?? 'none'}`);
   }
 
   private button(id: string, label: string, title: string, action: () => void): HTMLButtonElement {
