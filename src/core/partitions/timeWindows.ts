@@ -16,6 +16,9 @@ export interface TimeWindow {
   end: number;
 }
 
+/** Keys remembered per space before the memo starts over (a bound on memory, not a tuning knob). */
+const keyIndexLimit = 200_000;
+
 export class TimeWindowSpace {
   readonly kind = 'time';
   readonly def: TimeWindowPartitions;
@@ -29,6 +32,8 @@ export class TimeWindowSpace {
   readonly count: number;
   /** Dagster appends `%z` to the second occurrence of a repeated hour in these definitions. */
   private readonly marksRepeatedHour: boolean;
+  /** Keys already read, with their window index (null: not a key of this definition). */
+  private readonly keyIndex = new Map<string, number | null>();
 
   constructor(def: TimeWindowPartitions, now: number) {
     this.def = def;
@@ -125,14 +130,21 @@ export class TimeWindowSpace {
 
   /** Index of the window (existing or not) whose key is exactly this text, or null. */
   windowIndexOf(key: string): number | null {
-    let i: number;
+    // Parsing a key is the costly part of most bulk questions (every recorded partition of every
+    // asset sharing this definition), and the answer never changes for a space.
+    const known = this.keyIndex.get(key);
+    if (known !== undefined) return known;
+    let i: number | null;
     try {
       i = this.indexForKey(key);
     } catch (error) {
-      if (error instanceof FormatError) return null;
-      throw error;
+      if (!(error instanceof FormatError)) throw error;
+      i = null;
     }
-    return this.key(i) === key ? i : null;
+    if (i !== null && this.key(i) !== key) i = null;
+    if (this.keyIndex.size >= keyIndexLimit) this.keyIndex.clear();
+    this.keyIndex.set(key, i);
+    return i;
   }
 
   /** Index of an existing partition with exactly this key, or null. */

@@ -1,10 +1,10 @@
 import { keyId, keyToUserString } from '../model/assetKey';
 import type { AssetGraph, AssetNode } from '../model/graph';
 import { computeCombinedImpact, type ImpactSource } from '../partitions/impact';
-import { createSpace, type PartitionSpace } from '../partitions/keySpaces';
+import type { PartitionSpace } from '../partitions/keySpaces';
 import { allSubset, difference, intersection, isEmptySubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
 import type { LocalInstance } from '../state/localInstance';
-import { externalKinds, partitionStaleness, StalenessContext, type StaleCause } from './staleness';
+import { externalKinds, SpaceCache, StalenessContext, stalenessOf, type StaleCause } from './staleness';
 
 /**
  * Every partition of every asset, as `asset-lineage stale` prints it: counts by status, stale
@@ -52,22 +52,33 @@ export interface PartitionVerdict {
  * missing (fresh for external assets) without being asked one by one.
  */
 export interface VerdictSource {
+  /** Spaces shared with the source's own questions (one per distinct definition). */
+  spaces?: SpaceCache;
   /** Partitions with a record; null stands for an unpartitioned asset. */
   recorded(node: AssetNode): Iterable<string | null>;
   verdict(node: AssetNode, partition: string | null): PartitionVerdict;
   dynamicKeys(name: string): string[] | undefined;
 }
 
+const freshVerdict: PartitionVerdict = Object.freeze({ status: 'fresh', causes: [] });
+const missingVerdict: PartitionVerdict = Object.freeze({ status: 'missing', causes: [] });
+const failedVerdict: PartitionVerdict = Object.freeze({ status: 'failed', causes: [] });
+
 /** Verdicts from a local instance's records and the workspace's definitions. */
 export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: number): VerdictSource {
   const dynamicKeys = (name: string): string[] | undefined => instance.dynamicPartitions.get(name);
   const ctx = new StalenessContext(graph, instance, { now, dynamicKeys });
   return {
-    recorded: (node) => instance.assets.get(keyToUserString(node.key))?.partitions.keys() ?? [],
+    spaces: ctx.spaces,
+    recorded: (node) => ctx.plan(node).states?.keys() ?? [],
     verdict: (node, partition) => {
-      if (instance.assets.get(keyToUserString(node.key))?.partitions.get(partition)?.status === 'failed') return { status: 'failed', causes: [] };
-      const result = partitionStaleness(ctx, node, partition);
-      return { status: result.status === 'MISSING' ? 'missing' : result.status === 'FRESH' ? 'fresh' : 'stale', causes: result.causes };
+      const plan = ctx.plan(node);
+      const state = plan.states?.get(partition);
+      if (state?.status === 'failed') return failedVerdict;
+      const result = stalenessOf(ctx, node, plan, partition, state);
+      if (result.status === 'FRESH') return freshVerdict;
+      if (result.status === 'MISSING') return missingVerdict;
+      return { status: 'stale', causes: result.causes };
     },
     dynamicKeys,
   };
@@ -92,13 +103,14 @@ export function staleReport(graph: AssetGraph, instance: LocalInstance, now: num
 
 export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: number): AssetStaleReport[] {
   const context = { now, dynamicKeys: (name: string) => source.dynamicKeys(name) };
+  const spaces = source.spaces ?? new SpaceCache(context);
   const seen = new Set<string>();
   const work: AssetWork[] = [];
   for (const node of graph.assets) {
     const id = keyId(node.key);
     if (node.kind === 'stub' || seen.has(id)) continue;
     seen.add(id);
-    const space = node.partitions ? createSpace(node.partitions, context) : null;
+    const space = spaces.of(node);
     if (space?.kind === 'unknown') continue;
     const entry: AssetWork = { node, space, fresh: [], staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: [] };
     const recorded = [...source.recorded(node)];
@@ -106,11 +118,13 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
     if (space === null) partitions = [null];
     else {
       // Partitions without any record are missing (external assets: fresh) without asking each one.
-      const known = subsetFromKeys(space, recorded.filter((p): p is string => p !== null)).subset;
+      // The recorded keys themselves are asked about (not keys formatted again from the subset):
+      // they are the strings the source's maps hold. Keys the definition no longer has are left out.
+      partitions = recorded.filter((p): p is string => p !== null && space.indexOf(p) !== null);
+      const known = subsetFromKeys(space, partitions as string[]).subset;
       const unrecorded = subsetSize(difference(allSubset(space), known));
       if (externalKinds.has(node.kind)) entry.freshUnrecorded = unrecorded;
       else entry.missing = unrecorded;
-      partitions = subsetKeys(known);
     }
     for (const partition of partitions) {
       const result = source.verdict(node, partition);

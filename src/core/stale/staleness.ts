@@ -41,6 +41,8 @@ interface ParentPlan {
   node: AssetNode;
   user: string;
   mapping: PartitionMapping;
+  /** The parent partitions each child partition reads, shared by every edge with the same definitions and mapping. */
+  mapped: Map<string | null, (string | null)[] | null>;
   /** Dagster checks nothing through this edge (a time-window parent reached through All). */
   skipped: boolean;
   /** The asset's own unpartitioned self (never a dependency that can change under it). */
@@ -49,7 +51,7 @@ interface ParentPlan {
 }
 
 /** What every partition of one asset shares: its parents, its records, its inputs' changes. */
-interface NodePlan {
+export interface NodePlan {
   user: string;
   parents: ParentPlan[];
   parentNames: Set<string>;
@@ -57,30 +59,74 @@ interface NodePlan {
   changes: Map<string | null, InputChange[]> | undefined;
 }
 
+/**
+ * One space per distinct partitions definition: thousands of assets usually share a handful, and a
+ * space remembers the keys it has read.
+ */
+export class SpaceCache {
+  private readonly byDefinition = new Map<string, PartitionSpace | UnknownSpace>();
+  private readonly byNode = new Map<string, PartitionSpace | UnknownSpace | null>();
+
+  constructor(readonly context: SpaceContext) {}
+
+  of(node: AssetNode): PartitionSpace | UnknownSpace | null {
+    const id = keyId(node.key);
+    let space = this.byNode.get(id);
+    if (space !== undefined) return space;
+    space = null;
+    if (node.partitions) {
+      const definition = definitionKey(node);
+      space = this.byDefinition.get(definition) ?? null;
+      if (!space) {
+        space = createSpace(node.partitions, this.context);
+        this.byDefinition.set(definition, space);
+      }
+    }
+    this.byNode.set(id, space);
+    return space;
+  }
+}
+
+const definitionKeys = new WeakMap<object, string>();
+function definitionKey(node: AssetNode): string {
+  const partitions = node.partitions as object;
+  let key = definitionKeys.get(partitions);
+  if (key === undefined) definitionKeys.set(partitions, (key = JSON.stringify(partitions)));
+  return key;
+}
+
 /** Shared lookups for one evaluation. */
 export class StalenessContext {
   readonly nodes = new Map<string, AssetNode>();
-  private readonly spaces = new Map<string, PartitionSpace | UnknownSpace | null>();
+  readonly spaces: SpaceCache;
   private readonly plans = new Map<string, NodePlan>();
+  private readonly planOfNode = new WeakMap<AssetNode, NodePlan>();
+  private readonly mappedBy = new Map<string, Map<string | null, (string | null)[] | null>>();
 
   constructor(
     graph: AssetGraph,
     readonly instance: LocalInstance,
     readonly context: SpaceContext,
+    spaces?: SpaceCache,
   ) {
+    this.spaces = spaces ?? new SpaceCache(context);
     for (const asset of graph.assets) if (!this.nodes.has(keyId(asset.key))) this.nodes.set(keyId(asset.key), asset);
   }
 
   space(node: AssetNode): PartitionSpace | UnknownSpace | null {
-    const id = keyId(node.key);
-    if (!this.spaces.has(id)) this.spaces.set(id, node.partitions ? createSpace(node.partitions, this.context) : null);
-    return this.spaces.get(id) ?? null;
+    return this.spaces.of(node);
   }
 
   plan(node: AssetNode): NodePlan {
+    // By node object first: building the key's id for every partition would cost more than the rest.
+    const direct = this.planOfNode.get(node);
+    if (direct) return direct;
     const id = keyId(node.key);
     let plan = this.plans.get(id);
-    if (plan) return plan;
+    if (plan) {
+      this.planOfNode.set(node, plan);
+      return plan;
+    }
     const user = keyToUserString(node.key);
     const parents: ParentPlan[] = [];
     const seen = new Set<string>();
@@ -91,10 +137,14 @@ export class StalenessContext {
       seen.add(parentId);
       const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.partitions);
       const parentUser = keyToUserString(parent.key);
+      const edgeKey = [node.partitions ? definitionKey(node) : '', parent.partitions ? definitionKey(parent) : '', JSON.stringify(mapping), parentId === id ? 'self' : ''].join('\u0000');
+      let mapped = this.mappedBy.get(edgeKey);
+      if (!mapped) this.mappedBy.set(edgeKey, (mapped = new Map()));
       parents.push({
         node: parent,
         user: parentUser,
         mapping,
+        mapped,
         skipped: parent.partitions !== null && isTimeWindow(parent.partitions) && mapping.type === 'all',
         selfUnpartitioned: parentId === id && !parent.partitions,
         states: this.instance.assets.get(parentUser)?.partitions,
@@ -108,6 +158,7 @@ export class StalenessContext {
       changes: this.instance.inputChanges?.get(user),
     };
     this.plans.set(id, plan);
+    this.planOfNode.set(node, plan);
     return plan;
   }
 
@@ -130,6 +181,14 @@ function currentRecord(state: PartitionState | undefined): MaterializationRecord
  * when there are fewer than 100; an asset's dependency on itself is skipped at 100 partitions or more.
  */
 function parentPartitions(ctx: StalenessContext, node: AssetNode, partition: string | null, parent: ParentPlan): (string | null)[] | null {
+  const known = parent.mapped.get(partition);
+  if (known !== undefined) return known;
+  const found = mapParentPartitions(ctx, node, partition, parent);
+  parent.mapped.set(partition, found);
+  return found;
+}
+
+function mapParentPartitions(ctx: StalenessContext, node: AssetNode, partition: string | null, parent: ParentPlan): (string | null)[] | null {
   if (!parent.node.partitions) return [null];
   if (parent.skipped) return null;
   const childSpace = ctx.space(node);
@@ -154,20 +213,44 @@ function versionWord(parent: AssetNode, record: MaterializationRecord | null): s
 }
 
 const noChanges: InputChange[] = [];
+/** Shared answers without causes (never modified by callers). */
+const freshResult: Staleness = Object.freeze({ status: 'FRESH', causes: Object.freeze([]) as unknown as StaleCause[] });
+const missingResult: Staleness = Object.freeze({ status: 'MISSING', causes: Object.freeze([]) as unknown as StaleCause[] });
+
+/** Whether a sorted list of keys holds `key` (the changed partitions are kept sorted; no set is built per partition). */
+function sortedHas(sorted: readonly string[], key: string): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = sorted[mid] as string;
+    if (at === key) return true;
+    if (at < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
 export function partitionStaleness(ctx: StalenessContext, node: AssetNode, partition: string | null): Staleness {
-  if (externalKinds.has(node.kind)) return { status: 'FRESH', causes: [] };
+  if (externalKinds.has(node.kind)) return freshResult;
   const plan = ctx.plan(node);
-  const record = currentRecord(plan.states?.get(partition));
-  if (!record) return { status: 'MISSING', causes: [] };
-  const causes: StaleCause[] = [];
+  return stalenessOf(ctx, node, plan, partition, plan.states?.get(partition));
+}
+
+/** `partitionStaleness` for a caller that already holds the asset's plan and the partition's state (bulk use). */
+export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePlan, partition: string | null, state: PartitionState | undefined): Staleness {
+  if (externalKinds.has(node.kind)) return freshResult;
+  const record = currentRecord(state);
+  if (!record) return missingResult;
+  // Most partitions are fresh: the list is made when there is a cause to put in it.
+  let causes: StaleCause[] | null = null;
   if (node.codeVersion !== null && record.codeVersion !== node.codeVersion) {
-    causes.push({ category: 'CODE', reason: 'has a new code version' });
+    (causes ??= []).push({ category: 'CODE', reason: 'has a new code version' });
   }
   const hasProvenance = record.dataVersion !== null;
   if (hasProvenance) {
     for (const input in record.inputDataVersions) {
-      if (!plan.parentNames.has(input)) causes.push({ category: 'DEPENDENCIES', reason: `removed dependency on ${input}`, dependency: { asset: parseUserKey(input), partition: null } });
+      if (!plan.parentNames.has(input)) (causes ??= []).push({ category: 'DEPENDENCIES', reason: `removed dependency on ${input}`, dependency: { asset: parseUserKey(input), partition: null } });
     }
   }
   const changes = plan.changes?.get(partition) ?? noChanges;
@@ -180,9 +263,9 @@ export function partitionStaleness(ctx: StalenessContext, node: AssetNode, parti
       if (partitions === null) continue;
       for (const p of partitions) {
         const parentRecord = currentRecord(parent.states?.get(p));
-        if (!parentRecord) causes.push({ category: 'DATA', reason: 'has a new input', dependency: { asset: [...key], partition: p } });
+        if (!parentRecord) (causes ??= []).push({ category: 'DATA', reason: 'has a new input', dependency: { asset: [...key], partition: p } });
         else if (parentRecord.timestamp > record.timestamp) {
-          causes.push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: [...key], partition: p } });
+          (causes ??= []).push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: [...key], partition: p } });
         }
       }
       continue;
@@ -190,7 +273,7 @@ export function partitionStaleness(ctx: StalenessContext, node: AssetNode, parti
     if (!(parent.user in record.inputDataVersions)) {
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
-      causes.push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: [...key], partition: partitions[0] ?? null } });
+      (causes ??= []).push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: [...key], partition: partitions[0] ?? null } });
       continue;
     }
     if (!parent.node.partitions) {
@@ -199,7 +282,7 @@ export function partitionStaleness(ctx: StalenessContext, node: AssetNode, parti
       const recorded = record.inputDataVersions[parent.user] ?? null;
       const unchanged = currentVersion === recorded || (recorded === 'INITIAL' && currentVersion === null);
       if (!unchanged) {
-        causes.push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, parentRecord)}`, dependency: { asset: [...key], partition: null } });
+        (causes ??= []).push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, parentRecord)}`, dependency: { asset: [...key], partition: null } });
       }
       continue;
     }
@@ -208,12 +291,11 @@ export function partitionStaleness(ctx: StalenessContext, node: AssetNode, parti
     if (!change || !change.changedPartitions.length) continue;
     const partitions = parentPartitions(ctx, node, partition, parent);
     if (partitions === null) continue;
-    const changed = new Set(change.changedPartitions);
     for (const p of partitions) {
-      if (p !== null && changed.has(p)) {
-        causes.push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, currentRecord(parent.states?.get(p)))}`, dependency: { asset: [...key], partition: p } });
+      if (p !== null && sortedHas(change.changedPartitions, p)) {
+        (causes ??= []).push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, currentRecord(parent.states?.get(p)))}`, dependency: { asset: [...key], partition: p } });
       }
     }
   }
-  return { status: causes.length ? 'STALE' : 'FRESH', causes };
+  return causes ? { status: 'STALE', causes } : freshResult;
 }
