@@ -52,6 +52,7 @@ const contexts = [
       ...(existsSync('bench/scanBench.ts') ? { scanBench: 'bench/scanBench.ts' } : {}),
       ...(existsSync('bench/layoutBench.ts') ? { layoutBench: 'bench/layoutBench.ts' } : {}),
       ...(existsSync('bench/partitionsBench.ts') ? { partitionsBench: 'bench/partitionsBench.ts' } : {}),
+      ...(existsSync('bench/stateBench.ts') ? { stateBench: 'bench/stateBench.ts' } : {}),
     },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },

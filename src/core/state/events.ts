@@ -95,16 +95,22 @@ export interface Provenance {
   inputEventPointers: Record<string, number | null>;
 }
 
+const dataPrefix = 'dagster/input_data_version/';
+const logicalPrefix = 'dagster/input_logical_version/';
+const pointerPrefix = 'dagster/input_event_pointer/';
+
 export function provenanceOf(tags: Record<string, string>): Provenance {
   const inputDataVersions: Record<string, string> = {};
   const inputEventPointers: Record<string, number | null> = {};
-  for (const [key, value] of Object.entries(tags)) {
-    for (const prefix of ['dagster/input_data_version/', 'dagster/input_logical_version/']) {
-      if (key.startsWith(prefix)) inputDataVersions[key.slice(prefix.length)] ??= value;
-    }
-    if (key.startsWith('dagster/input_event_pointer/')) {
+  // The three prefixes exclude one another; all start with `dagster/input_`.
+  for (const key of Object.keys(tags)) {
+    if (!key.startsWith('dagster/input_')) continue;
+    const value = tags[key] as string;
+    if (key.startsWith(dataPrefix)) inputDataVersions[key.slice(dataPrefix.length)] ??= value;
+    else if (key.startsWith(logicalPrefix)) inputDataVersions[key.slice(logicalPrefix.length)] ??= value;
+    else if (key.startsWith(pointerPrefix)) {
       const pointer = value === 'NULL' ? null : Number(value);
-      inputEventPointers[key.slice('dagster/input_event_pointer/'.length)] = pointer !== null && Number.isFinite(pointer) ? pointer : null;
+      inputEventPointers[key.slice(pointerPrefix.length)] = pointer !== null && Number.isFinite(pointer) ? pointer : null;
     }
   }
   return {
