@@ -7,7 +7,8 @@ import { parseSerdes } from './serdes';
  * What a Dagster instance says happened to each asset partition, read from its storage: the latest
  * materialization (with its provenance), observation, planned materialization and failure, the
  * runs they belong to, dynamic partition keys. Built from a handful of grouped queries; only the
- * latest events' JSON is read, never the whole event log.
+ * latest events' JSON is looked at (scanned in place for the fields kept), never the whole event
+ * log's, and rows are streamed, never all held at once.
  */
 
 /** A read-only SQL connection (implemented over SQLite; tests may use anything that answers). */
@@ -129,7 +130,7 @@ export async function eachRow(db: InstanceDatabase, sql: string, row: (reader: R
 }
 
 /** SQLite's order of two values with the BINARY collation: NULL, numbers, text (by UTF-8 bytes, i.e. code points), blobs. */
-export function compareSqlValues(a: unknown, b: unknown): number {
+function compareSqlValues(a: unknown, b: unknown): number {
   const rank = (v: unknown): number => (v === null || v === undefined ? 0 : typeof v === 'number' || typeof v === 'bigint' ? 1 : typeof v === 'string' ? 2 : 3);
   const ra = rank(a);
   const rb = rank(b);
@@ -181,9 +182,9 @@ function eventOf(row: RowReader, column: number, withProvenance: boolean): Event
 const typeNames: AssetEventType[] = ['ASSET_FAILED_TO_MATERIALIZE', 'ASSET_MATERIALIZATION', 'ASSET_MATERIALIZATION_PLANNED', 'ASSET_OBSERVATION'];
 
 /**
- * The chosen events (id, the partition state it belongs to, its type code), read back in id order:
- * ids sorted natively (an id and its position packed in one float when they fit), fetched in
- * chunks of `id IN (...)` so SQLite visits the table's pages front to back.
+ * The chosen events (id, the partition state it belongs to, its type code), read back in id order
+ * (ids sorted natively, an id and its position packed in one float when they fit), so SQLite visits
+ * the table's pages front to back and the file system reads them in runs.
  */
 class LatestEvents {
   private ids: number[] = [];
@@ -399,9 +400,8 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
   );
   flush();
 
-  // 2. Those events, read in id order (the table's order, so pages are read in runs) and parsed one
-  // at a time.
-  // Consecutive events mostly belong to one run: its id is decoded once.
+  // 2. Those events, read in id order (the table's order, so pages are read in runs), each scanned
+  // in place for the fields kept. Consecutive events mostly belong to one run: its id is decoded once.
   let runBytes = new Uint8Array(64);
   let runLength = -1;
   let runValue: unknown = null;

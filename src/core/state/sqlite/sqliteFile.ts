@@ -42,7 +42,6 @@ interface SqliteModule {
   _sqlite3_column_bytes(stmt: number, column: number): number;
   getTempRet0(): number;
   ccall(name: string, returnType: string, argTypes: string[], args: unknown[]): unknown;
-  retryOps?: unknown[];
 }
 
 interface Loaded {
