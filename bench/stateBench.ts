@@ -256,20 +256,13 @@ function checkState(state: LocalInstance, summary: Summary, withChanges: boolean
       s.inputEventPointers,
     ]);
   }
-  if (withChanges && !state.inputChanges) problems.push('inputChanges were asked for and not read');
+  if (withChanges && !state.inputHistories) problems.push('input histories were asked for and not read');
   return problems.slice(0, 20);
 }
 
-function countChanges(state: LocalInstance): { partitions: number; changes: number; changedPartitions: number } {
-  const out = { partitions: 0, changes: 0, changedPartitions: 0 };
-  for (const byPartition of state.inputChanges?.values() ?? []) {
-    for (const changes of byPartition.values()) {
-      out.partitions++;
-      out.changes += changes.length;
-      for (const c of changes) out.changedPartitions += c.changedPartitions.length;
-    }
-  }
-  return out;
+function countHistories(state: LocalInstance): { upstreams: number; records: number } {
+  const distinct = new Set(state.inputHistories?.values() ?? []);
+  return { upstreams: distinct.size, records: [...distinct].reduce((n, h) => n + h.size, 0) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,7 +338,7 @@ async function main(): Promise<void> {
   let problems = checkState(state, summary, false);
   let withChanges = await readLocalInstance(home, { inputChanges: true });
   problems = problems.concat(checkState(withChanges, summary, true));
-  const changes = countChanges(withChanges);
+  const histories = countHistories(withChanges);
   let reports = staleReport(graph, withChanges, now);
   const totals = statusTotals(reports);
   const allPartitions = graph.assets.length * graphFile.partitions.count;
@@ -358,10 +351,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`  check: ${fmtInt(state.assets.size)} assets, ${fmtInt(summary.assetPartitions)} asset partitions, statuses, counts, runs and ${summary.samples.length} sampled records equal the generator's`);
-  console.log(
-    `  input changes: ${fmtInt(changes.partitions)} materialized partitions, ${fmtInt(changes.changes)} inputs with new data, ` +
-      `${fmtInt(changes.changedPartitions)} upstream partitions listed in them`,
-  );
+  console.log(`  input histories: ${fmtInt(histories.upstreams)} upstream assets, ${fmtInt(histories.records)} records`);
   console.log(
     `  status: ${fmtInt(allPartitions)} asset partitions: fresh ${fmtInt(totals.fresh)}, stale ${fmtInt(totals.stale)}, missing ${fmtInt(totals.missing)}, failed ${fmtInt(totals.failed)}`,
   );
@@ -470,7 +460,7 @@ async function main(): Promise<void> {
     statusBudgetMs: budgetMs,
     statusPass,
     memory: { baseline: memJson('baseline'), state: memJson('state'), inputChanges: memJson('inputChanges'), status: memJson('status') },
-    inputChanges: changes,
+    inputHistories: histories,
     statusTotals: totals,
     totalS: +totalS.toFixed(1),
   };

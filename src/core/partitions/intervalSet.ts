@@ -29,11 +29,30 @@ export class IntervalSet {
     return new IntervalSet(bounds);
   }
 
+  /**
+   * From flat `[start, end)` bounds already in the set's form (ascending, gaps between ranges), as a
+   * builder that appends in order makes them; any other list is taken as ranges in any order.
+   */
+  static fromBounds(bounds: readonly number[]): IntervalSet {
+    let ordered = bounds.length % 2 === 0;
+    for (let k = 0; ordered && k < bounds.length; k += 2) {
+      ordered = (bounds[k] as number) < (bounds[k + 1] as number) && (k === 0 || (bounds[k] as number) > (bounds[k - 1] as number));
+    }
+    if (ordered) return bounds.length === 0 ? IntervalSet.empty : new IntervalSet(bounds.slice());
+    const ranges: [number, number][] = [];
+    for (let k = 0; k + 1 < bounds.length; k += 2) ranges.push([bounds[k] as number, bounds[k + 1] as number]);
+    return IntervalSet.fromRanges(ranges);
+  }
+
+  /** From integers in any order, repeats allowed. */
   static fromIndices(indices: Iterable<number>): IntervalSet {
-    const sorted = [...new Set(indices)].sort((a, b) => a - b);
+    // A typed array sorts numbers natively (no comparator calls); repeats are skipped below.
+    const sorted = Float64Array.from(indices).sort();
     const bounds: number[] = [];
-    for (const i of sorted) {
+    for (let k = 0; k < sorted.length; k++) {
+      const i = sorted[k] as number;
       const last = bounds.length - 1;
+      if (last > 0 && i < (bounds[last] as number)) continue;
       if (last > 0 && bounds[last] === i) bounds[last] = i + 1;
       else bounds.push(i, i + 1);
     }

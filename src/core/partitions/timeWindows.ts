@@ -34,6 +34,8 @@ export class TimeWindowSpace {
   private readonly marksRepeatedHour: boolean;
   /** Keys already read, with their window index (null: not a key of this definition). */
   private readonly keyIndex = new Map<string, number | null>();
+  /** Keys already formatted, by window index (reports format the same range ends for thousands of assets). */
+  private readonly keyAt = new Map<number, string>();
 
   constructor(def: TimeWindowPartitions, now: number) {
     this.def = def;
@@ -97,6 +99,16 @@ export class TimeWindowSpace {
   }
 
   key(i: number): string {
+    let text = this.keyAt.get(i);
+    if (text === undefined) {
+      text = this.formatKey(i);
+      if (this.keyAt.size >= keyIndexLimit) this.keyAt.clear();
+      this.keyAt.set(i, text);
+    }
+    return text;
+  }
+
+  private formatKey(i: number): string {
     const instant = this.start(i);
     const zone = this.schedule.zone;
     const offset = zone.offsetAt(instant);

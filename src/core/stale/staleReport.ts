@@ -2,9 +2,10 @@ import { keyId, keyToUserString } from '../model/assetKey';
 import type { AssetGraph, AssetNode } from '../model/graph';
 import { computeCombinedImpact, type ImpactSource } from '../partitions/impact';
 import type { PartitionSpace } from '../partitions/keySpaces';
-import { allSubset, difference, intersection, isEmptySubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
+import { IntervalSet } from '../partitions/intervalSet';
+import { intersection, isEmptySubset, SingleSubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
 import type { LocalInstance } from '../state/localInstance';
-import { externalKinds, SpaceCache, StalenessContext, stalenessOf, type StaleCause } from './staleness';
+import { externalKinds, SpaceCache, StalenessContext, stalenessOf, type NodePlan, type StaleCause } from './staleness';
 
 /**
  * Every partition of every asset, as `asset-lineage stale` prints it: counts by status, stale
@@ -68,11 +69,18 @@ const failedVerdict: PartitionVerdict = Object.freeze({ status: 'failed', causes
 export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: number): VerdictSource {
   const dynamicKeys = (name: string): string[] | undefined => instance.dynamicPartitions.get(name);
   const ctx = new StalenessContext(graph, instance, { now, dynamicKeys });
+  let lastNode: AssetNode | null = null;
+  let lastPlan: NodePlan | null = null;
   return {
     spaces: ctx.spaces,
     recorded: (node) => ctx.plan(node).states?.keys() ?? [],
     verdict: (node, partition) => {
-      const plan = ctx.plan(node);
+      // Asked partition after partition of one asset: its plan is the last one.
+      if (node !== lastNode) {
+        lastNode = node;
+        lastPlan = ctx.plan(node);
+      }
+      const plan = lastPlan as NodePlan;
       const state = plan.states?.get(partition);
       if (state?.status === 'failed') return failedVerdict;
       const result = stalenessOf(ctx, node, plan, partition, state);
@@ -84,16 +92,93 @@ export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: n
   };
 }
 
+/**
+ * Partitions of one asset gathered into a bucket (fresh, failed, one group of stale causes): by
+ * position for a single space, kept as ranges while positions come in ascending order (recorded
+ * partitions nearly always do), by key for a multi space, a count for an unpartitioned asset.
+ */
+class Bucket {
+  count = 0;
+  /** Ranges `[start, end)` flat, while every position added was after the last. */
+  private bounds: number[] = [];
+  /** Every position, once one came out of order. */
+  private positions: number[] | null = null;
+  private readonly keys: string[] = [];
+  private made: PartitionSubset | null | undefined;
+
+  add(partition: string | null, position: number): void {
+    this.count++;
+    if (partition === null) return;
+    if (position < 0) {
+      this.keys.push(partition);
+      return;
+    }
+    if (this.positions !== null) {
+      this.positions.push(position);
+      return;
+    }
+    const bounds = this.bounds;
+    const last = bounds.length - 1;
+    if (last < 0 || position > (bounds[last] as number)) bounds.push(position, position + 1);
+    else if (position === bounds[last]) bounds[last] = position + 1;
+    else {
+      this.positions = [];
+      for (let k = 0; k < bounds.length; k += 2) for (let i = bounds[k] as number; i < (bounds[k + 1] as number); i++) this.positions.push(i);
+      this.positions.push(position);
+    }
+  }
+
+  /** The bucket's partitions as a subset of `space` (always the same space for one bucket; made once). */
+  subset(space: PartitionSpace | null): PartitionSubset | null {
+    if (this.made !== undefined) return this.made;
+    if (space === null) this.made = null;
+    else if (space.kind === 'multi') this.made = subsetFromKeys(space, this.keys).subset;
+    else {
+      const set = this.positions !== null ? IntervalSet.fromIndices(this.positions) : IntervalSet.fromBounds(this.bounds);
+      this.made = new SingleSubset(space, set);
+    }
+    return this.made;
+  }
+}
+
 interface AssetWork {
   node: AssetNode;
+  user: string;
   space: PartitionSpace | null;
-  /** Partitions (null: the unpartitioned asset) by bucket. */
-  fresh: (string | null)[];
-  staleBy: Map<string, { causes: StaleGroup['causes']; partitions: (string | null)[] }>;
+  fresh: Bucket;
+  staleBy: Map<string, { causes: StaleGroup['causes']; partitions: Bucket }>;
   missing: number;
   /** External assets' partitions without a record count as fresh. */
   freshUnrecorded: number;
-  failed: (string | null)[];
+  failed: Bucket;
+}
+
+/** A stale partition's causes as the report shows them (a dependency by asset), without repeats, and their signature. */
+function reportedCauses(causes: readonly StaleCause[]): { signature: string; causes: StaleGroup['causes'] } {
+  const seen = new Set<string>();
+  const out: StaleGroup['causes'] = [];
+  for (const c of causes) {
+    const dependency = c.dependency ? keyToUserString(c.dependency.asset) : null;
+    const signature = `${c.category}\u0000${c.reason}\u0000${dependency ?? '\u0001'}`;
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    out.push({ category: c.category, reason: c.reason, ...(c.dependency ? { dependency: c.dependency.asset } : {}) });
+  }
+  return { signature: [...seen].join('\u0002'), causes: out };
+}
+
+/** Asks the source about one partition and puts it in its bucket. */
+function judge(entry: AssetWork, source: VerdictSource, partition: string | null, position: number): void {
+  const result = source.verdict(entry.node, partition);
+  if (result.status === 'failed') entry.failed.add(partition, position);
+  else if (result.status === 'missing') entry.missing++;
+  else if (result.status === 'fresh') entry.fresh.add(partition, position);
+  else {
+    const { signature, causes } = reportedCauses(result.causes);
+    let group = entry.staleBy.get(signature);
+    if (!group) entry.staleBy.set(signature, (group = { causes, partitions: new Bucket() }));
+    group.partitions.add(partition, position);
+  }
 }
 
 /** The report for a local instance (see `staleReportFrom`). */
@@ -112,71 +197,72 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
     seen.add(id);
     const space = spaces.of(node);
     if (space?.kind === 'unknown') continue;
-    const entry: AssetWork = { node, space, fresh: [], staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: [] };
-    const recorded = [...source.recorded(node)];
-    let partitions: (string | null)[];
-    if (space === null) partitions = [null];
+    const entry: AssetWork = { node, user: keyToUserString(node.key), space, fresh: new Bucket(), staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: new Bucket() };
+    if (space === null) judge(entry, source, null, -1);
     else {
       // Partitions without any record are missing (external assets: fresh) without asking each one.
       // The recorded keys themselves are asked about (not keys formatted again from the subset):
       // they are the strings the source's maps hold. Keys the definition no longer has are left out.
-      partitions = recorded.filter((p): p is string => p !== null && space.indexOf(p) !== null);
-      const known = subsetFromKeys(space, partitions as string[]).subset;
-      const unrecorded = subsetSize(difference(allSubset(space), known));
-      if (externalKinds.has(node.kind)) entry.freshUnrecorded = unrecorded;
-      else entry.missing = unrecorded;
-    }
-    for (const partition of partitions) {
-      const result = source.verdict(node, partition);
-      if (result.status === 'failed') entry.failed.push(partition);
-      else if (result.status === 'missing') entry.missing++;
-      else if (result.status === 'fresh') entry.fresh.push(partition);
-      else {
-        const causes = result.causes.map((c) => ({ category: c.category, reason: c.reason, ...(c.dependency ? { dependency: c.dependency.asset } : {}) }));
-        const unique = [...new Map(causes.map((c) => [JSON.stringify(c), c])).values()];
-        const signature = JSON.stringify(unique);
-        const group = entry.staleBy.get(signature) ?? { causes: unique, partitions: [] };
-        group.partitions.push(partition);
-        entry.staleBy.set(signature, group);
+      let recorded = 0;
+      for (const p of source.recorded(node)) {
+        if (p === null) continue;
+        const at = space.indexOf(p);
+        if (at === null) continue;
+        recorded++;
+        judge(entry, source, p, typeof at === 'number' ? at : -1);
       }
+      const unrecorded = space.count - recorded;
+      if (externalKinds.has(node.kind)) entry.freshUnrecorded = unrecorded;
+      else entry.missing += unrecorded;
     }
     work.push(entry);
   }
 
-  const subsetOf = (space: PartitionSpace | null, partitions: (string | null)[]): PartitionSubset | null =>
-    space === null ? null : subsetFromKeys(space, partitions.filter((p): p is string => p !== null)).subset;
-
   // Beyond Dagster: what the stale and failed partitions reach downstream, in one pass over the graph.
   const sources: ImpactSource[] = [];
   for (const entry of work) {
-    const stalePartitions = [...entry.staleBy.values()].flatMap((g) => g.partitions).concat(entry.failed);
-    if (!stalePartitions.length) continue;
-    sources.push({ key: entry.node.key, partitions: entry.space === null ? { kind: 'all' } : { kind: 'subset', subset: subsetOf(entry.space, stalePartitions) as PartitionSubset } });
+    const buckets = [...[...entry.staleBy.values()].map((g) => g.partitions), entry.failed].filter((b) => b.count > 0);
+    if (!buckets.length) continue;
+    const subsets = buckets.map((b) => b.subset(entry.space));
+    sources.push({
+      key: entry.node.key,
+      partitions: entry.space === null ? { kind: 'all' } : { kind: 'subset', subset: subsets.reduce((a, b) => union(a as PartitionSubset, b as PartitionSubset)) as PartitionSubset },
+    });
   }
   const reached = sources.length ? computeCombinedImpact(graph, sources, context).reached : new Map<string, never>();
+  // Each source's rank in key order: an impacted asset lists its (often many) upstream sources by rank.
+  const sourceUsers = sources.map((source) => keyToUserString(source.key));
+  const byUser = sources.map((_, i) => i).sort((a, b) => ((sourceUsers[a] as string) < (sourceUsers[b] as string) ? -1 : 1));
+  const rankOf = new Int32Array(sources.length);
+  byUser.forEach((source, rank) => (rankOf[source] = rank));
 
   return work
+    .sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))
     .map((entry): AssetStaleReport => {
-      const staleCount = [...entry.staleBy.values()].reduce((n, g) => n + g.partitions.length, 0);
+      const staleCount = [...entry.staleBy.values()].reduce((n, g) => n + g.partitions.count, 0);
       const hit = reached.get(keyId(entry.node.key));
       let impacted: AssetStaleReport['impacted'] = [];
       if (hit && hit.selection !== null && hit.selection.kind !== 'unknown') {
-        const upstream = [...new Set(hit.sources.map((i) => keyToUserString((sources[i] as ImpactSource).key)))].sort().map((k) => k.split('/'));
+        const ranks = Int32Array.from(hit.sources, (i) => rankOf[i] as number).sort();
+        const upstream: string[][] = [];
+        for (let k = 0; k < ranks.length; k++) {
+          if (k > 0 && ranks[k] === ranks[k - 1]) continue;
+          upstream.push([...(sources[byUser[ranks[k] as number] as number] as ImpactSource).key]);
+        }
         if (entry.space === null) {
-          if (entry.fresh.includes(null)) impacted = [{ count: 1, ranges: [], upstream }];
+          if (entry.fresh.count > 0) impacted = [{ count: 1, ranges: [], upstream }];
         } else {
-          const fresh = subsetOf(entry.space, entry.fresh) as PartitionSubset;
+          const fresh = entry.fresh.subset(entry.space) as PartitionSubset;
           const reachedHere = hit.selection.kind === 'whole' ? fresh : intersection(hit.selection, fresh);
           if (!isEmptySubset(reachedHere)) impacted = [{ count: subsetSize(reachedHere), ...describe(reachedHere), upstream }];
         }
       }
       return {
         asset: [...entry.node.key],
-        status: { fresh: entry.fresh.length + entry.freshUnrecorded, stale: staleCount, missing: entry.missing, failed: entry.failed.length },
-        stale: [...entry.staleBy.values()].map((g) => ({ count: g.partitions.length, ...describe(subsetOf(entry.space, g.partitions)), causes: g.causes })),
-        failed: describe(subsetOf(entry.space, entry.failed)),
+        status: { fresh: entry.fresh.count + entry.freshUnrecorded, stale: staleCount, missing: entry.missing, failed: entry.failed.count },
+        stale: [...entry.staleBy.values()].map((g) => ({ count: g.partitions.count, ...describe(g.partitions.subset(entry.space)), causes: g.causes })),
+        failed: describe(entry.failed.subset(entry.space)),
         impacted,
       };
-    })
-    .sort((a, b) => (keyToUserString(a.asset) < keyToUserString(b.asset) ? -1 : 1));
+    });
 }

@@ -6,7 +6,7 @@ import { PartitionsError } from '../partitions/errors';
 import { createSpace, type PartitionSpace, type SpaceContext, type UnknownSpace } from '../partitions/keySpaces';
 import { upstreamOf } from '../partitions/mappings';
 import { subsetFromKeys, subsetKeys, subsetSize } from '../partitions/subsets';
-import type { InputChange } from '../state/inputChanges';
+import { unpartitionedInputChanged, type UpstreamHistory } from '../state/inputChanges';
 import type { MaterializationRecord, PartitionState } from '../state/instanceState';
 import type { LocalInstance } from '../state/localInstance';
 
@@ -48,15 +48,28 @@ interface ParentPlan {
   /** The asset's own unpartitioned self (never a dependency that can change under it). */
   selfUnpartitioned: boolean;
   states: Map<string | null, PartitionState> | undefined;
+  /** The parent's records, for "did this partition change after the pointer" (none without provenance read). */
+  history: UpstreamHistory | undefined;
 }
 
-/** What every partition of one asset shares: its parents, its records, its inputs' changes. */
+/** What a plan works out once for each list of recorded input names (records share the list object). */
+interface InputShape {
+  names: readonly string[];
+  /** Recorded inputs that are dependencies no more. */
+  removed: readonly string[];
+  /** By parent (in `parents` order): the position of its name in `names`, or -1 when it was not an input. */
+  positions: Int32Array;
+}
+
+/** What every partition of one asset shares: its parents and its records. */
 export interface NodePlan {
   user: string;
   parents: ParentPlan[];
   parentNames: Set<string>;
   states: Map<string | null, PartitionState> | undefined;
-  changes: Map<string | null, InputChange[]> | undefined;
+  /** The last input shape asked for (consecutive partitions nearly always share one), then the others. */
+  lastShape: InputShape | null;
+  shapes: Map<readonly string[], InputShape>;
 }
 
 /**
@@ -95,10 +108,21 @@ function definitionKey(node: AssetNode): string {
   return key;
 }
 
+/** A short name for each distinct definition (edge keys are built for every dependency; the JSON is long). */
+const definitionNumbers = new Map<string, number>();
+function definitionNumber(node: AssetNode): number {
+  const key = definitionKey(node);
+  let n = definitionNumbers.get(key);
+  if (n === undefined) definitionNumbers.set(key, (n = definitionNumbers.size));
+  return n;
+}
+
 /** Shared lookups for one evaluation. */
 export class StalenessContext {
   readonly nodes = new Map<string, AssetNode>();
   readonly spaces: SpaceCache;
+  /** The instance's input event pointers (`MaterializationRecord.inputPointerAt`). */
+  readonly pointers: readonly number[];
   private readonly plans = new Map<string, NodePlan>();
   private readonly planOfNode = new WeakMap<AssetNode, NodePlan>();
   private readonly mappedBy = new Map<string, Map<string | null, (string | null)[] | null>>();
@@ -110,6 +134,7 @@ export class StalenessContext {
     spaces?: SpaceCache,
   ) {
     this.spaces = spaces ?? new SpaceCache(context);
+    this.pointers = instance.inputPointerColumn;
     for (const asset of graph.assets) if (!this.nodes.has(keyId(asset.key))) this.nodes.set(keyId(asset.key), asset);
   }
 
@@ -137,7 +162,7 @@ export class StalenessContext {
       seen.add(parentId);
       const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.partitions);
       const parentUser = keyToUserString(parent.key);
-      const edgeKey = [node.partitions ? definitionKey(node) : '', parent.partitions ? definitionKey(parent) : '', JSON.stringify(mapping), parentId === id ? 'self' : ''].join('\u0000');
+      const edgeKey = `${node.partitions ? definitionNumber(node) : '-'} ${parent.partitions ? definitionNumber(parent) : '-'} ${parentId === id ? 'self' : ''} ${JSON.stringify(mapping)}`;
       let mapped = this.mappedBy.get(edgeKey);
       if (!mapped) this.mappedBy.set(edgeKey, (mapped = new Map()));
       parents.push({
@@ -148,6 +173,7 @@ export class StalenessContext {
         skipped: parent.partitions !== null && isTimeWindow(parent.partitions) && mapping.type === 'all',
         selfUnpartitioned: parentId === id && !parent.partitions,
         states: this.instance.assets.get(parentUser)?.partitions,
+        history: this.instance.inputHistories?.get(parentUser),
       });
     }
     plan = {
@@ -155,7 +181,8 @@ export class StalenessContext {
       parents,
       parentNames: new Set(parents.map((p) => p.user)),
       states: this.instance.assets.get(user)?.partitions,
-      changes: this.instance.inputChanges?.get(user),
+      lastShape: null,
+      shapes: new Map(),
     };
     this.plans.set(id, plan);
     this.planOfNode.set(node, plan);
@@ -208,28 +235,31 @@ function mapParentPartitions(ctx: StalenessContext, node: AssetNode, partition: 
   }
 }
 
-function versionWord(parent: AssetNode, record: MaterializationRecord | null): string {
-  return parent.codeVersion !== null || record?.dataVersionIsUserProvided ? 'data version' : 'materialization';
+function inputShape(plan: NodePlan, names: readonly string[]): InputShape {
+  const last = plan.lastShape;
+  if (last !== null && last.names === names) return last;
+  let shape = plan.shapes.get(names);
+  if (!shape) plan.shapes.set(names, (shape = makeInputShape(plan, names)));
+  plan.lastShape = shape;
+  return shape;
 }
 
-const noChanges: InputChange[] = [];
+// Apart from `inputShape`, which runs for every partition: a function holding closures allocates
+// their context on every call, whether or not it makes them.
+function makeInputShape(plan: NodePlan, names: readonly string[]): InputShape {
+  const positions = new Int32Array(plan.parents.length);
+  plan.parents.forEach((parent, i) => (positions[i] = names.indexOf(parent.user)));
+  return { names, removed: names.filter((name) => !plan.parentNames.has(name)), positions };
+}
+
+/** Dagster's wording of a DATA cause: "data version" when the parent has a code version or its record a user-provided data version. */
+function newInputReason(parent: AssetNode, record: MaterializationRecord | null): string {
+  return parent.codeVersion !== null || record?.dataVersionIsUserProvided ? 'has a new dependency data version' : 'has a new dependency materialization';
+}
+
 /** Shared answers without causes (never modified by callers). */
 const freshResult: Staleness = Object.freeze({ status: 'FRESH', causes: Object.freeze([]) as unknown as StaleCause[] });
 const missingResult: Staleness = Object.freeze({ status: 'MISSING', causes: Object.freeze([]) as unknown as StaleCause[] });
-
-/** Whether a sorted list of keys holds `key` (the changed partitions are kept sorted; no set is built per partition). */
-function sortedHas(sorted: readonly string[], key: string): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = sorted[mid] as string;
-    if (at === key) return true;
-    if (at < key) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 export function partitionStaleness(ctx: StalenessContext, node: AssetNode, partition: string | null): Staleness {
   if (externalKinds.has(node.kind)) return freshResult;
@@ -248,16 +278,19 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
     (causes ??= []).push({ category: 'CODE', reason: 'has a new code version' });
   }
   const hasProvenance = record.dataVersion !== null;
-  if (hasProvenance) {
-    for (const input in record.inputDataVersions) {
-      if (!plan.parentNames.has(input)) (causes ??= []).push({ category: 'DEPENDENCIES', reason: `removed dependency on ${input}`, dependency: { asset: parseUserKey(input), partition: null } });
+  const shape = hasProvenance ? inputShape(plan, record.inputNames) : null;
+  if (shape !== null) {
+    for (let r = 0; r < shape.removed.length; r++) {
+      const input = shape.removed[r] as string;
+      (causes ??= []).push({ category: 'DEPENDENCIES', reason: `removed dependency on ${input}`, dependency: { asset: parseUserKey(input), partition: null } });
     }
   }
-  const changes = plan.changes?.get(partition) ?? noChanges;
-  for (const parent of plan.parents) {
+  const parents = plan.parents;
+  for (let i = 0; i < parents.length; i++) {
+    const parent = parents[i] as ParentPlan;
     if (parent.selfUnpartitioned) continue;
     const key = parent.node.key;
-    if (!hasProvenance) {
+    if (shape === null) {
       // Records older than provenance: compare times.
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
@@ -270,7 +303,8 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
       }
       continue;
     }
-    if (!(parent.user in record.inputDataVersions)) {
+    const at = shape.positions[i] as number;
+    if (at < 0) {
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
       (causes ??= []).push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: [...key], partition: partitions[0] ?? null } });
@@ -279,21 +313,23 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
     if (!parent.node.partitions) {
       const parentRecord = currentRecord(parent.states?.get(null));
       const currentVersion = parentRecord?.dataVersion ?? null;
-      const recorded = record.inputDataVersions[parent.user] ?? null;
-      const unchanged = currentVersion === recorded || (recorded === 'INITIAL' && currentVersion === null);
-      if (!unchanged) {
-        (causes ??= []).push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, parentRecord)}`, dependency: { asset: [...key], partition: null } });
+      if (unpartitionedInputChanged(record.inputDataVersions[parent.user] ?? null, currentVersion)) {
+        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, parentRecord), dependency: { asset: [...key], partition: null } });
       }
       continue;
     }
-    // Only inputs with new data can make a cause; the mapping is asked only then.
-    const change = changes.find((c) => c.upstream === parent.user);
-    if (!change || !change.changedPartitions.length) continue;
+    // Only an input with records after its pointer can make a cause; the mapping is asked only then.
+    const pointer = ctx.pointers[record.inputPointerAt + at] as number;
+    const history = parent.history;
+    // NaN (no pointer) fails the comparison too.
+    if (!history || !(pointer < history.lastId)) continue;
     const partitions = parentPartitions(ctx, node, partition, parent);
     if (partitions === null) continue;
-    for (const p of partitions) {
-      if (p !== null && sortedHas(change.changedPartitions, p)) {
-        (causes ??= []).push({ category: 'DATA', reason: `has a new dependency ${versionWord(parent.node, currentRecord(parent.states?.get(p)))}`, dependency: { asset: [...key], partition: p } });
+    // An indexed loop: this runs for most partitions of most assets, and allocates nothing.
+    for (let k = 0; k < partitions.length; k++) {
+      const p = partitions[k] as string | null;
+      if (p !== null && history.changed(p, pointer)) {
+        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, currentRecord(parent.states?.get(p))), dependency: { asset: [...key], partition: p } });
       }
     }
   }

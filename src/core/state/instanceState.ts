@@ -43,6 +43,17 @@ export interface EventPointer {
 export interface MaterializationRecord extends EventPointer {
   dataVersion: string | null;
   codeVersion: string | null;
+  /**
+   * The names of `inputDataVersions`, in order: one shared frozen array per distinct list, so bulk
+   * staleness works out once per list (not once per record) which inputs are dependencies still.
+   */
+  inputNames: readonly string[];
+  /**
+   * Where the input event pointers of `inputNames` start in the state's `inputPointerColumn` (one
+   * per name, NaN for a missing or `NULL` tag): bulk staleness reads them from one array instead of
+   * an object per record.
+   */
+  inputPointerAt: number;
   dataVersionIsUserProvided: boolean;
   inputDataVersions: Record<string, string>;
   inputEventPointers: Record<string, number | null>;
@@ -82,6 +93,8 @@ export interface InstanceState {
   runs: Map<string, RunRecord>;
   runsByStatus: Record<string, number>;
   dynamicPartitions: Map<string, string[]>;
+  /** The input event pointers of every record, by `MaterializationRecord.inputPointerAt`. */
+  inputPointerColumn: readonly number[];
 }
 
 const finished = new Set(['SUCCESS', 'FAILURE', 'CANCELED']);
@@ -178,6 +191,8 @@ function eventOf(row: RowReader, column: number, withProvenance: boolean): Event
   const text = row.value(column);
   return fieldsOf(readAssetEvent(typeof text === 'string' ? text : null), withProvenance);
 }
+
+const noInputs: readonly never[] = Object.freeze([]);
 
 const typeNames: AssetEventType[] = ['ASSET_FAILED_TO_MATERIALIZE', 'ASSET_MATERIALIZATION', 'ASSET_MATERIALIZATION_PLANNED', 'ASSET_OBSERVATION'];
 
@@ -303,6 +318,19 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
     }
     return state;
   };
+  // A number array that has held NaN keeps unboxed doubles.
+  const pointerColumn: number[] = [NaN];
+  pointerColumn.pop();
+  // Records with the same inputs share one list of their names.
+  const inputNames = new Map<string, readonly string[]>();
+  const namesOf = (versions: Record<string, string>): readonly string[] => {
+    const names = Object.keys(versions);
+    if (names.length === 0) return noInputs as readonly string[];
+    const key = names.join('\u0000');
+    let shared = inputNames.get(key);
+    if (!shared) inputNames.set(key, (shared = Object.freeze(names)));
+    return shared;
+  };
   // Run ids (and code versions, which are run ids when an asset has none) share the runs' strings.
   const runIdOf = (text: string): string => runRecords.get(text)?.runId ?? text;
   const apply = (state: PartitionState, type: AssetEventType, id: number, rowRunId: unknown, rowTimestamp: () => unknown, event: EventFields | null): void => {
@@ -312,16 +340,23 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
       case 'ASSET_MATERIALIZATION':
       case 'ASSET_OBSERVATION': {
         const p = event?.provenance ?? provenanceOf({});
-        // `{ ...pointer, ...provenance }`, written out.
+        const names = namesOf(p.inputDataVersions);
+        const pointers = p.inputEventPointers;
+        const pointerAt = pointerColumn.length;
+        for (const name of names) pointerColumn.push(Object.prototype.hasOwnProperty.call(pointers, name) ? (pointers[name] ?? NaN) : NaN);
+        // `{ ...pointer, ...provenance }`, written out; the fields bulk staleness reads come first
+        // (they share the object's first cache line).
         const record: MaterializationRecord = {
           storageId: id,
           timestamp,
-          runId,
           dataVersion: p.dataVersion,
           codeVersion: p.codeVersion !== null && p.codeVersion === runId ? runId : p.codeVersion,
+          inputNames: names,
+          inputPointerAt: pointerAt,
+          runId,
           dataVersionIsUserProvided: p.dataVersionIsUserProvided,
           inputDataVersions: p.inputDataVersions,
-          inputEventPointers: p.inputEventPointers,
+          inputEventPointers: pointers,
         };
         if (type === 'ASSET_MATERIALIZATION') state.lastMaterialization = record;
         else state.lastObservation = record;
@@ -464,7 +499,7 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
 
   const runsByStatus: Record<string, number> = {};
   for (const run of runRecords.values()) runsByStatus[run.status] = (runsByStatus[run.status] ?? 0) + 1;
-  return { assets, runs: runRecords, runsByStatus, dynamicPartitions: await readDynamicPartitions(index) };
+  return { assets, runs: runRecords, runsByStatus, dynamicPartitions: await readDynamicPartitions(index), inputPointerColumn: pointerColumn };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInstanceState, type InstanceState, type MaterializationRecord, type PartitionState } from './instanceState';
-import { readInputChanges, type InputChange } from './inputChanges';
+import { readInputHistories, type InputHistories } from './inputChanges';
 import { InstanceReadError, readSqlite } from './sqlite/sqliteFile';
 
 export interface LocalInstance extends InstanceState {
-  /** Inputs of each latest materialization with new data since (when asked for). */
-  inputChanges: Map<string, Map<string | null, InputChange[]>> | null;
+  /** The histories of every upstream a latest materialization read, for asking which inputs have new data since (when asked for). */
+  inputHistories: InputHistories | null;
 }
 
 /** A Dagster instance folder (`DAGSTER_HOME`) with SQLite storage: its state, read-only. */
@@ -18,7 +18,7 @@ export async function readLocalInstance(home: string, options: { inputChanges?: 
   }
   return readSqlite(index, async (indexDb) => {
     const state = existsSync(runs) ? await readSqlite(runs, (runsDb) => readInstanceState(indexDb, runsDb)) : await readInstanceState(indexDb, null);
-    return { ...state, inputChanges: options.inputChanges ? await readInputChanges(indexDb, state) : null };
+    return { ...state, inputHistories: options.inputChanges ? await readInputHistories(indexDb, state) : null };
   });
 }
 

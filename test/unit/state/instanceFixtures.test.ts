@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { inputChangesOf, type InputChange } from '../../../src/core/state/inputChanges';
 import type { MaterializationRecord, PartitionState } from '../../../src/core/state/instanceState';
 import { readLocalInstance } from '../../../src/core/state/localInstance';
 import { InstanceReadError } from '../../../src/core/state/sqlite/sqliteFile';
@@ -71,7 +72,7 @@ describe('real Dagster instances', () => {
           assert.equal(got.codeVersion, w.code_version, `${where} code version`);
           assert.deepEqual(got.inputDataVersions, w.input_data_versions, `${where} input data versions`);
           assert.deepEqual(got.inputEventPointers, w.input_event_pointers, `${where} input event pointers`);
-          const changes = state.inputChanges?.get(key)?.get(partition === '__none__' ? null : partition) ?? [];
+          const changes: InputChange[] = state.inputHistories ? inputChangesOf(got, state.inputHistories) : [];
           assert.deepEqual(
             changes.map((c) => ({ upstream: c.upstream, upstream_partitioned: c.upstreamPartitioned, pointer: c.pointer, upstream_partitions_changed_after_pointer: c.changedPartitions })),
             w.inputs_changed.map((c) => ({ ...c, upstream_partitions_changed_after_pointer: c.upstream_partitions_changed_after_pointer ?? [] })),
