@@ -49,7 +49,9 @@ export function keyFromId(id: string): string[] {
 
 /** Dagster's `to_user_string`: components joined with `/`, an inner `/` written as `\/`. */
 export function keyToUserString(key: AssetKey): string {
-  return key.map((part) => part.replace(/\//g, '\\/')).join('/');
+  // Components rarely hold a slash: join them as they are unless one does.
+  for (let i = 0; i < key.length; i++) if ((key[i] as string).indexOf('/') !== -1) return key.map((part) => part.replace(/\//g, '\\/')).join('/');
+  return key.length === 1 ? (key[0] as string) : key.join('/');
 }
 
 /** Dagster's `from_user_string` with escapes: `a/b` → ["a","b"], `a\/b` → ["a/b"]. */

@@ -108,6 +108,14 @@ function definitionKey(node: AssetNode): string {
   return key;
 }
 
+/** An explicit mapping's JSON, made once per mapping object (it belongs to the graph, asked about on every evaluation; inferred mappings are new objects each time). */
+const mappingKeys = new WeakMap<object, string>();
+function mappingKey(mapping: PartitionMapping): string {
+  let key = mappingKeys.get(mapping);
+  if (key === undefined) mappingKeys.set(mapping, (key = JSON.stringify(mapping)));
+  return key;
+}
+
 /** A short name for each distinct definition (edge keys are built for every dependency; the JSON is long). */
 const definitionNumbers = new Map<string, number>();
 function definitionNumber(node: AssetNode): number {
@@ -117,12 +125,24 @@ function definitionNumber(node: AssetNode): number {
   return n;
 }
 
+/** One asset of the graph with what the instance holds for it, looked up once per evaluation. */
+interface AssetEntry {
+  node: AssetNode;
+  id: string;
+  user: string;
+  states: Map<string | null, PartitionState> | undefined;
+  history: UpstreamHistory | undefined;
+  /** A distinct number per partitions definition (-1: unpartitioned), for edge keys. */
+  definition: number;
+}
+
 /** Shared lookups for one evaluation. */
 export class StalenessContext {
   readonly nodes = new Map<string, AssetNode>();
   readonly spaces: SpaceCache;
   /** The instance's input event pointers (`MaterializationRecord.inputPointerAt`). */
   readonly pointers: readonly number[];
+  private readonly entries = new Map<string, AssetEntry>();
   private readonly plans = new Map<string, NodePlan>();
   private readonly planOfNode = new WeakMap<AssetNode, NodePlan>();
   private readonly mappedBy = new Map<string, Map<string | null, (string | null)[] | null>>();
@@ -135,7 +155,20 @@ export class StalenessContext {
   ) {
     this.spaces = spaces ?? new SpaceCache(context);
     this.pointers = instance.inputPointerColumn;
-    for (const asset of graph.assets) if (!this.nodes.has(keyId(asset.key))) this.nodes.set(keyId(asset.key), asset);
+    for (const asset of graph.assets) {
+      const id = keyId(asset.key);
+      if (this.nodes.has(id)) continue;
+      this.nodes.set(id, asset);
+      const user = keyToUserString(asset.key);
+      this.entries.set(id, {
+        node: asset,
+        id,
+        user,
+        states: instance.assets.get(user)?.partitions,
+        history: instance.inputHistories?.get(user),
+        definition: asset.partitions ? definitionNumber(asset) : -1,
+      });
+    }
   }
 
   space(node: AssetNode): PartitionSpace | UnknownSpace | null {
@@ -152,35 +185,36 @@ export class StalenessContext {
       this.planOfNode.set(node, plan);
       return plan;
     }
-    const user = keyToUserString(node.key);
+    const self = this.entries.get(id);
+    const user = self?.user ?? keyToUserString(node.key);
+    const definition = self?.definition ?? (node.partitions ? definitionNumber(node) : -1);
     const parents: ParentPlan[] = [];
     const seen = new Set<string>();
     for (const dep of node.deps) {
       const parentId = keyId(dep.key);
-      const parent = this.nodes.get(parentId);
+      const parent = this.entries.get(parentId);
       if (!parent || seen.has(parentId)) continue;
       seen.add(parentId);
-      const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.partitions);
-      const parentUser = keyToUserString(parent.key);
-      const edgeKey = `${node.partitions ? definitionNumber(node) : '-'} ${parent.partitions ? definitionNumber(parent) : '-'} ${parentId === id ? 'self' : ''} ${JSON.stringify(mapping)}`;
+      const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.node.partitions);
+      const edgeKey = `${definition} ${parent.definition} ${parentId === id ? 'self' : ''} ${dep.partitionMapping ? mappingKey(dep.partitionMapping) : JSON.stringify(mapping)}`;
       let mapped = this.mappedBy.get(edgeKey);
       if (!mapped) this.mappedBy.set(edgeKey, (mapped = new Map()));
       parents.push({
-        node: parent,
-        user: parentUser,
+        node: parent.node,
+        user: parent.user,
         mapping,
         mapped,
-        skipped: parent.partitions !== null && isTimeWindow(parent.partitions) && mapping.type === 'all',
-        selfUnpartitioned: parentId === id && !parent.partitions,
-        states: this.instance.assets.get(parentUser)?.partitions,
-        history: this.instance.inputHistories?.get(parentUser),
+        skipped: parent.node.partitions !== null && isTimeWindow(parent.node.partitions) && mapping.type === 'all',
+        selfUnpartitioned: parentId === id && !parent.node.partitions,
+        states: parent.states,
+        history: parent.history,
       });
     }
     plan = {
       user,
       parents,
       parentNames: new Set(parents.map((p) => p.user)),
-      states: this.instance.assets.get(user)?.partitions,
+      states: self ? self.states : this.instance.assets.get(user)?.partitions,
       lastShape: null,
       shapes: new Map(),
     };

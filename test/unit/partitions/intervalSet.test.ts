@@ -20,6 +20,18 @@ describe('building sets', () => {
     assert.deepEqual(ranges(IntervalSet.fromIndices([-2, -1, 0, 2])), [[-2, 1], [2, 3]]);
   });
 
+  test('fromBounds takes ordered bounds as they are, and anything else as ranges in any order', () => {
+    assert.deepEqual(ranges(IntervalSet.fromBounds([0, 2, 5, 6])), [[0, 2], [5, 6]]);
+    assert.deepEqual(ranges(IntervalSet.fromBounds([])), []);
+    assert.deepEqual(ranges(IntervalSet.fromBounds([5, 6, 0, 2])), [[0, 2], [5, 6]], 'out of order');
+    assert.deepEqual(ranges(IntervalSet.fromBounds([0, 2, 2, 4])), [[0, 4]], 'adjacent ranges merge');
+    assert.deepEqual(ranges(IntervalSet.fromBounds([3, 3, 7, 9])), [[7, 9]], 'empty ranges drop');
+    const bounds = [1, 3];
+    const set = IntervalSet.fromBounds(bounds);
+    bounds.push(8, 9);
+    assert.deepEqual(ranges(set), [[1, 3]], 'the caller may go on using its array');
+  });
+
   test('fromRanges merges overlapping and adjacent ranges, drops empty ones', () => {
     const set = IntervalSet.fromRanges([
       [10, 12],
