@@ -83,6 +83,11 @@ export class IntervalSet {
     return this.bounds.length ? (this.bounds[this.bounds.length - 1] as number) - 1 : null;
   }
 
+  /** The ranges flat, `[start0, end0, start1, end1, ...]` (read-only; no tuple per range). */
+  get flat(): readonly number[] {
+    return this.bounds;
+  }
+
   *ranges(): IterableIterator<[number, number]> {
     for (let k = 0; k < this.bounds.length; k += 2) yield [this.bounds[k] as number, this.bounds[k + 1] as number];
   }
@@ -129,8 +134,10 @@ export class IntervalSet {
     return new IntervalSet(out);
   }
 
+  // The results below come out sorted, apart and not touching (the inputs' gaps separate them), so
+  // their bounds are built directly.
   intersect(other: IntervalSet): IntervalSet {
-    const out: [number, number][] = [];
+    const out: number[] = [];
     const a = this.bounds;
     const b = other.bounds;
     let i = 0;
@@ -138,30 +145,32 @@ export class IntervalSet {
     while (i < a.length && j < b.length) {
       const s = Math.max(a[i] as number, b[j] as number);
       const e = Math.min(a[i + 1] as number, b[j + 1] as number);
-      if (e > s) out.push([s, e]);
+      if (e > s) out.push(s, e);
       if ((a[i + 1] as number) < (b[j + 1] as number)) i += 2;
       else j += 2;
     }
-    return IntervalSet.fromRanges(out);
+    return out.length ? new IntervalSet(out) : IntervalSet.empty;
   }
 
   difference(other: IntervalSet): IntervalSet {
     if (other.isEmpty || this.isEmpty) return this;
-    const out: [number, number][] = [];
+    const out: number[] = [];
+    const a = this.bounds;
     const b = other.bounds;
     let j = 0;
-    for (const [s0, e] of this.ranges()) {
-      let s = s0;
+    for (let i = 0; i < a.length; i += 2) {
+      let s = a[i] as number;
+      const e = a[i + 1] as number;
       while (j < b.length && (b[j + 1] as number) <= s) j += 2;
       let k = j;
       while (k < b.length && (b[k] as number) < e && s < e) {
-        if ((b[k] as number) > s) out.push([s, b[k] as number]);
+        if ((b[k] as number) > s) out.push(s, b[k] as number);
         s = Math.max(s, b[k + 1] as number);
         k += 2;
       }
-      if (s < e) out.push([s, e]);
+      if (s < e) out.push(s, e);
     }
-    return IntervalSet.fromRanges(out);
+    return out.length ? new IntervalSet(out) : IntervalSet.empty;
   }
 
   /** The members within `[start, end)`. */

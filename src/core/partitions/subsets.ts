@@ -216,7 +216,12 @@ export function subsetKeys(subset: PartitionSubset, limit = Infinity): string[] 
  * one run of the ranged dimension per position of the other.
  */
 export function subsetKeyRanges(subset: PartitionSubset): [string, string][] {
-  if (subset.kind === 'single') return [...subset.set.ranges()].map(([s, e]) => [subset.space.key(s), subset.space.key(e - 1)]);
+  if (subset.kind === 'single') {
+    const flat = subset.set.flat;
+    const out: [string, string][] = [];
+    for (let k = 0; k < flat.length; k += 2) out.push([subset.space.key(flat[k] as number), subset.space.key((flat[k + 1] as number) - 1)]);
+    return out;
+  }
   const space = subset.space;
   const pair = (column: number, row: number): string => (space.byDim === 0 ? space.key(column, row) : space.key(row, column));
   const columns = [...subset.columns.keys()].sort((a, b) => a - b);

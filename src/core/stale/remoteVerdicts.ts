@@ -11,9 +11,7 @@ import type { PartitionVerdict, VerdictSource } from './staleReport';
 export function remoteVerdicts(instance: RemoteInstance): VerdictSource {
   const partitionsOf = (node: AssetNode) => instance.assets.get(keyToUserString(node.key))?.partitions;
   return {
-    recorded: function* (node) {
-      for (const [partition, state] of partitionsOf(node) ?? []) if (state.status !== 'missing' || state.staleness.status !== 'MISSING') yield partition;
-    },
+    recorded: (node) => [...(partitionsOf(node) ?? [])].filter(([, state]) => state.status !== 'missing' || state.staleness.status !== 'MISSING').map(([partition]) => partition),
     verdict: (node, partition): PartitionVerdict => {
       const state = partitionsOf(node)?.get(partition);
       if (!state) return { status: 'missing', causes: [] };

@@ -56,7 +56,7 @@ export interface VerdictSource {
   /** Spaces shared with the source's own questions (one per distinct definition). */
   spaces?: SpaceCache;
   /** Partitions with a record; null stands for an unpartitioned asset. */
-  recorded(node: AssetNode): Iterable<string | null>;
+  recorded(node: AssetNode): readonly (string | null)[];
   verdict(node: AssetNode, partition: string | null): PartitionVerdict;
   dynamicKeys(name: string): string[] | undefined;
 }
@@ -73,7 +73,10 @@ export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: n
   let lastPlan: NodePlan | null = null;
   return {
     spaces: ctx.spaces,
-    recorded: (node) => ctx.plan(node).states?.keys() ?? [],
+    recorded: (node) => {
+      const states = ctx.plan(node).states;
+      return states ? [...states.keys()] : [];
+    },
     verdict: (node, partition) => {
       // Asked partition after partition of one asset: its plan is the last one.
       if (node !== lastNode) {
@@ -204,7 +207,9 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
       // The recorded keys themselves are asked about (not keys formatted again from the subset):
       // they are the strings the source's maps hold. Keys the definition no longer has are left out.
       let recorded = 0;
-      for (const p of source.recorded(node)) {
+      const keys = source.recorded(node);
+      for (let k = 0; k < keys.length; k++) {
+        const p = keys[k] as string | null;
         if (p === null) continue;
         const at = space.indexOf(p);
         if (at === null) continue;

@@ -64,6 +64,8 @@ interface InputShape {
 /** What every partition of one asset shares: its parents and its records. */
 export interface NodePlan {
   user: string;
+  /** An asset Dagster does not materialize (always fresh). */
+  external: boolean;
   parents: ParentPlan[];
   parentNames: Set<string>;
   states: Map<string | null, PartitionState> | undefined;
@@ -212,6 +214,7 @@ export class StalenessContext {
     }
     plan = {
       user,
+      external: externalKinds.has(node.kind),
       parents,
       parentNames: new Set(parents.map((p) => p.user)),
       states: self ? self.states : this.instance.assets.get(user)?.partitions,
@@ -303,7 +306,7 @@ export function partitionStaleness(ctx: StalenessContext, node: AssetNode, parti
 
 /** `partitionStaleness` for a caller that already holds the asset's plan and the partition's state (bulk use). */
 export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePlan, partition: string | null, state: PartitionState | undefined): Staleness {
-  if (externalKinds.has(node.kind)) return freshResult;
+  if (plan.external) return freshResult;
   const record = currentRecord(state);
   if (!record) return missingResult;
   // Most partitions are fresh: the list is made when there is a cause to put in it.
