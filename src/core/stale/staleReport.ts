@@ -4,6 +4,7 @@ import { computeCombinedImpact, type ImpactSource } from '../partitions/impact';
 import type { PartitionSpace } from '../partitions/keySpaces';
 import { IntervalSet } from '../partitions/intervalSet';
 import { intersection, isEmptySubset, SingleSubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
+import type { PartitionState } from '../state/instanceState';
 import type { LocalInstance } from '../state/localInstance';
 import { externalKinds, SpaceCache, StalenessContext, stalenessOf, type NodePlan, type StaleCause } from './staleness';
 
@@ -69,22 +70,39 @@ const failedVerdict: PartitionVerdict = Object.freeze({ status: 'failed', causes
 export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: number): VerdictSource {
   const dynamicKeys = (name: string): string[] | undefined => instance.dynamicPartitions.get(name);
   const ctx = new StalenessContext(graph, instance, { now, dynamicKeys });
-  let lastNode: AssetNode | null = null;
-  let lastPlan: NodePlan | null = null;
+  // The report asks about an asset's partitions in the order `recorded` gave them: the states are
+  // taken from that same walk, not looked up again (a cursor that steps over what the report left out).
+  let walkNode: AssetNode | null = null;
+  let walkPlan: NodePlan | null = null;
+  let walkKeys: (string | null)[] = [];
+  let walkStates: PartitionState[] = [];
+  let walkAt = 0;
+  const startWalk = (node: AssetNode): NodePlan => {
+    const plan = ctx.plan(node);
+    walkNode = node;
+    walkPlan = plan;
+    walkKeys = plan.states ? [...plan.states.keys()] : [];
+    walkStates = plan.states ? [...plan.states.values()] : [];
+    walkAt = 0;
+    return plan;
+  };
   return {
     spaces: ctx.spaces,
     recorded: (node) => {
-      const states = ctx.plan(node).states;
-      return states ? [...states.keys()] : [];
+      startWalk(node);
+      return walkKeys;
     },
     verdict: (node, partition) => {
-      // Asked partition after partition of one asset: its plan is the last one.
-      if (node !== lastNode) {
-        lastNode = node;
-        lastPlan = ctx.plan(node);
-      }
-      const plan = lastPlan as NodePlan;
-      const state = plan.states?.get(partition);
+      const plan = node === walkNode ? (walkPlan as NodePlan) : startWalk(node);
+      // A few steps at most: asked out of order, the map answers.
+      const end = Math.min(walkKeys.length, walkAt + 8);
+      let at = walkAt;
+      while (at < end && walkKeys[at] !== partition) at++;
+      let state: PartitionState | undefined;
+      if (at < end) {
+        state = walkStates[at];
+        walkAt = at + 1;
+      } else state = plan.states?.get(partition);
       if (state?.status === 'failed') return failedVerdict;
       const result = stalenessOf(ctx, node, plan, partition, state);
       if (result.status === 'FRESH') return freshVerdict;
