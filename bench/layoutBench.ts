@@ -26,6 +26,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import { layoutGraph } from '../webview/src/layout/layoutGraph';
 import type { LayoutInput, LayoutResult } from '../webview/src/layout/layoutTypes';
 import { generateLineageGraph, toElkGraph } from './layoutGraphs';
+import { cpuMs, fmtMs, median, printTable } from './report';
 
 // A full GC between runs keeps one run's garbage out of the next one's timing.
 setFlagsFromString('--expose-gc');
@@ -37,19 +38,8 @@ const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
 const seed = Number(process.env.BENCH_SEED ?? 20250611);
 const elkDeadlineS = Math.max(0, Number(process.env.BENCH_ELK_DEADLINE_S ?? 60));
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const graphFor = (nodes: number): LayoutInput => generateLineageGraph({ nodes, seed: seed + nodes });
 
-/** CPU time of this process, in ms: unlike wall time, barely moved by other load on the machine. */
-const cpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 async function timeElk(input: LayoutInput): Promise<{ ms: number; cpuMs: number; width: number; height: number }> {
   const graph = toElkGraph(input); // ELK writes positions into its input: a fresh copy every run
@@ -226,12 +216,7 @@ async function main(): Promise<void> {
     [`${small.nodes} nodes, ${small.edges} edges`, elkCell(small), fmtMs(small.oursMs), ratioCell(small), `≥ ${SPEEDUP_BUDGET} ×`, smallPass ? 'PASS' : 'OVER'],
     [`${large.nodes} nodes, ${large.edges} edges`, elkCell(large), fmtMs(large.oursMs), ratioCell(large), `completes, aim < ${fmtMs(LARGE_AIM_MS)}`, largePass ? 'PASS' : 'OVER'],
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log('');
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
+  printTable(rows);
   console.log(
     `CPU time (steadier when the machine is shared): ${small.nodes} nodes ELK ${fmtMs(small.elkCpuMs!)}, ours ${fmtMs(small.oursCpuMs)}, ` +
       `×${(small.elkCpuMs! / small.oursCpuMs).toFixed(1)}; ${large.nodes} nodes ours ${fmtMs(large.oursCpuMs)}`,

@@ -40,6 +40,7 @@ import type { PartitionsDefinition } from '../src/core/model/partitions';
 import { computeImpact, selectionCount, type ImpactResult } from '../src/core/partitions/impact';
 import { createSpace } from '../src/core/partitions/keySpaces';
 import { makeRng, type Rng } from './generateWorkspace';
+import { cpuMs, fmtInt, fmtMs, median, printTable } from './report';
 
 // A full GC between runs keeps one run's garbage out of the next one's timing.
 setFlagsFromString('--expose-gc');
@@ -53,19 +54,7 @@ const seed = Number(process.env.BENCH_SEED ?? 20250611);
 const assetCount = Math.max(100, Number(process.env.BENCH_ASSETS ?? 10_000));
 const NOW = Date.UTC(2025, 0, 1);
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-const fmtInt = (n: number): string => n.toLocaleString('en-US');
 
-/** CPU time of this process, in ms: unlike wall time, barely moved by other load on the machine. */
-const cpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The generated graph
@@ -604,12 +593,7 @@ function main(): void {
     ['computeImpact time', '', fmtMs(oursMs), '', `≤ ${IMPACT_BUDGET_MS} ms`, oursPass ? 'PASS' : 'OVER'],
     ['  on a graph object not seen before', '', fmtMs(median(freshRuns)), '', '(not judged)', ''],
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log('');
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
+  printTable(rows);
   console.log(
     `CPU time (steadier when the machine is shared): naive ${fmtMs(median(naiveCpu))}, computeImpact ${fmtMs(median(oursCpu))}, ` +
       `×${(median(naiveCpu) / median(oursCpu)).toFixed(1)}`,

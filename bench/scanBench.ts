@@ -25,6 +25,7 @@ import { defaultWorkerCount } from '../src/core/scan/parsePool';
 import { loadPythonParser } from '../src/core/scan/pythonParser';
 import { ScanSession } from '../src/core/scan/scanner';
 import { generateWorkspace, makeRng, type GeneratedWorkspace } from './generateWorkspace';
+import { fmtMs, median } from './report';
 
 // A full GC between repetitions keeps one run's garbage out of the next one's timing.
 setFlagsFromString('--expose-gc');
@@ -43,13 +44,7 @@ const MiB = 1024 * 1024;
 
 // ------------------------------------------------------------------------------------ helpers
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 const min = (xs: number[]): number => Math.min(...xs);
-const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 /** Peak RSS seen by a 10 ms sampler; blind while the main thread is busy, hence also the kernel's maxRSS. */
 class RssSampler {

@@ -44,6 +44,7 @@ import { staleReport, type AssetStaleReport } from '../src/core/stale/staleRepor
 import { readLocalInstance, type LocalInstance } from '../src/core/state/localInstance';
 import { readSqlite, sqliteHeapBytes } from '../src/core/state/sqlite/sqliteFile';
 import { assetNode } from '../test/builders/assetNode';
+import { cpuMs, fmtInt, fmtMs, median, printTable } from './report';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -69,18 +70,7 @@ const params = {
 // Next to this file when run from source, in ../bench when run as the bundle in dist/.
 const generator = [join(__dirname, 'stateInstance.py'), join(__dirname, '..', 'bench', 'stateInstance.py')].find((p) => existsSync(p)) ?? join(__dirname, 'stateInstance.py');
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-const fmtInt = (n: number): string => n.toLocaleString('en-US');
 const fmtMb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const cpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The instance and its graph
@@ -434,12 +424,7 @@ async function main(): Promise<void> {
       statusPass ? 'PASS' : 'OVER',
     ],
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  console.log('');
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
+  printTable(rows);
   console.log(
     `status: ${fmtInt(Math.round(allPartitions / (statusMs / 1000)))} partitions/s; ` +
       `peak memory of status includes reading the instance with input changes (its child process does both)`,
