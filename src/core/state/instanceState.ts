@@ -318,9 +318,6 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
     }
     return state;
   };
-  // A number array that has held NaN keeps unboxed doubles.
-  const pointerColumn: number[] = [NaN];
-  pointerColumn.pop();
   // Records with the same inputs share one list of their names.
   const inputNames = new Map<string, readonly string[]>();
   const namesOf = (versions: Record<string, string>): readonly string[] => {
@@ -341,9 +338,6 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
       case 'ASSET_OBSERVATION': {
         const p = event?.provenance ?? provenanceOf({});
         const names = namesOf(p.inputDataVersions);
-        const pointers = p.inputEventPointers;
-        const pointerAt = pointerColumn.length;
-        for (const name of names) pointerColumn.push(Object.prototype.hasOwnProperty.call(pointers, name) ? (pointers[name] ?? NaN) : NaN);
         // `{ ...pointer, ...provenance }`, written out; the fields bulk staleness reads come first
         // (they share the object's first cache line).
         const record: MaterializationRecord = {
@@ -352,11 +346,12 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
           dataVersion: p.dataVersion,
           codeVersion: p.codeVersion !== null && p.codeVersion === runId ? runId : p.codeVersion,
           inputNames: names,
-          inputPointerAt: pointerAt,
+          // Given its place in the column when the states are laid out, below.
+          inputPointerAt: -1,
           runId,
           dataVersionIsUserProvided: p.dataVersionIsUserProvided,
           inputDataVersions: p.inputDataVersions,
-          inputEventPointers: pointers,
+          inputEventPointers: p.inputEventPointers,
         };
         if (type === 'ASSET_MATERIALIZATION') state.lastMaterialization = record;
         else state.lastObservation = record;
@@ -496,12 +491,14 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
   // together in memory, their pointers in a new column in the same order: records were made in id
   // order (the table's), one asset's scattered among every other's, and bulk staleness walks them
   // asset by asset (at a million records, twice as fast laid out this way).
+  // A number array that has held NaN keeps unboxed doubles.
   const column: number[] = [NaN];
   column.pop();
   const relaid = (r: MaterializationRecord | null): MaterializationRecord | null => {
     if (r === null) return null;
     const at = column.length;
-    for (let k = 0; k < r.inputNames.length; k++) column.push(pointerColumn[r.inputPointerAt + k] as number);
+    const pointers = r.inputEventPointers;
+    for (const name of r.inputNames) column.push(Object.prototype.hasOwnProperty.call(pointers, name) ? (pointers[name] ?? NaN) : NaN);
     return {
       storageId: r.storageId,
       timestamp: r.timestamp,
