@@ -176,16 +176,28 @@ interface AssetWork {
 
 /** A stale partition's causes as the report shows them (a dependency by asset), without repeats, and their signature. */
 function reportedCauses(causes: readonly StaleCause[]): { signature: string; causes: StaleGroup['causes'] } {
+  // Nearly every stale partition has one cause: no set of signatures for it.
+  if (causes.length === 1) {
+    const only = causes[0] as StaleCause;
+    return { signature: causeSignature(only), causes: [reportedCause(only)] };
+  }
   const seen = new Set<string>();
   const out: StaleGroup['causes'] = [];
   for (const c of causes) {
-    const dependency = c.dependency ? keyToUserString(c.dependency.asset) : null;
-    const signature = `${c.category}\u0000${c.reason}\u0000${dependency ?? '\u0001'}`;
+    const signature = causeSignature(c);
     if (seen.has(signature)) continue;
     seen.add(signature);
-    out.push({ category: c.category, reason: c.reason, ...(c.dependency ? { dependency: c.dependency.asset } : {}) });
+    out.push(reportedCause(c));
   }
   return { signature: [...seen].join('\u0002'), causes: out };
+}
+
+function causeSignature(c: StaleCause): string {
+  return `${c.category}\u0000${c.reason}\u0000${c.dependency ? keyToUserString(c.dependency.asset) : '\u0001'}`;
+}
+
+function reportedCause(c: StaleCause): StaleGroup['causes'][number] {
+  return { category: c.category, reason: c.reason, ...(c.dependency ? { dependency: c.dependency.asset } : {}) };
 }
 
 /** Asks the source about one partition and puts it in its bucket. */
@@ -266,7 +278,9 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
       const hit = reached.get(keyId(entry.node.key));
       let impacted: AssetStaleReport['impacted'] = [];
       if (hit && hit.selection !== null && hit.selection.kind !== 'unknown') {
-        const ranks = Int32Array.from(hit.sources, (i) => rankOf[i] as number).sort();
+        const ranks = new Int32Array(hit.sources.length);
+        for (let k = 0; k < ranks.length; k++) ranks[k] = rankOf[hit.sources[k] as number] as number;
+        ranks.sort();
         const upstream: string[][] = [];
         for (let k = 0; k < ranks.length; k++) {
           if (k > 0 && ranks[k] === ranks[k - 1]) continue;
