@@ -508,14 +508,18 @@ function openOr(nullable: boolean): number {
   return BAD;
 }
 
-/** `assetKeySchema.nullable()`. */
-function readAssetKey(field: PathField): void {
+/** Resets a field and opens its object: false, with the field's state saying why, when there is none to read. */
+function openField(field: { state: number; reset(): void }): boolean {
   field.reset();
   const opened = openOr(true);
-  if (opened !== SET) {
-    field.state = opened;
-    return;
-  }
+  if (opened === SET) return true;
+  field.state = opened;
+  return false;
+}
+
+/** `assetKeySchema.nullable()`. */
+function readAssetKey(field: PathField): void {
+  if (!openField(field)) return;
   let state = ABSENT;
   while (nextKey()) {
     if (!keyIs(K.path)) {
@@ -568,12 +572,7 @@ function grow(a: Int32Array): Int32Array {
 
 /** `tagsSchema` (nullable): each tag's place, for `tags()` and `provenance()` to read. */
 function readTags(field: TagsField): void {
-  field.reset();
-  const opened = openOr(true);
-  if (opened !== SET) {
-    field.state = opened;
-    return;
-  }
+  if (!openField(field)) return;
   let bad = false;
   while (nextKey()) {
     const kind = skipValue();
@@ -663,12 +662,7 @@ const ENUM = ascii('__enum__');
 
 /** `assetPayloadSchema` (with `reason` for failures), nullable. */
 function readPayload(field: PayloadField, withReason: boolean): void {
-  field.reset();
-  const opened = openOr(true);
-  if (opened !== SET) {
-    field.state = opened;
-    return;
-  }
+  if (!openField(field)) return;
   while (nextKey()) {
     if (keyIs(K.asset_key)) readAssetKey(field.path);
     else if (keyIs(K.partition)) readString(field.partition, true);
