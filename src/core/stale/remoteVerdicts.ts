@@ -1,6 +1,6 @@
 import { keyToUserString } from '../model/assetKey';
 import type { AssetNode } from '../model/graph';
-import type { RemoteInstance } from '../state/graphql/remoteState';
+import type { RemoteInstance, RemotePartition } from '../state/graphql/remoteState';
 import type { PartitionVerdict, VerdictSource } from './staleReport';
 
 /**
@@ -10,15 +10,19 @@ import type { PartitionVerdict, VerdictSource } from './staleReport';
  */
 export function remoteVerdicts(instance: RemoteInstance): VerdictSource {
   const partitionsOf = (node: AssetNode) => instance.assets.get(keyToUserString(node.key))?.partitions;
+  const verdictOf = (state: RemotePartition | undefined): PartitionVerdict => {
+    if (!state) return { status: 'missing', causes: [] };
+    if (state.status === 'failed') return { status: 'failed', causes: [] };
+    const { status, causes } = state.staleness;
+    return { status: status === 'MISSING' ? 'missing' : status === 'FRESH' ? 'fresh' : 'stale', causes };
+  };
   return {
-    recorded: (node) => [...(partitionsOf(node) ?? [])].filter(([, state]) => state.status !== 'missing' || state.staleness.status !== 'MISSING').map(([partition]) => partition),
-    verdict: (node, partition): PartitionVerdict => {
-      const state = partitionsOf(node)?.get(partition);
-      if (!state) return { status: 'missing', causes: [] };
-      if (state.status === 'failed') return { status: 'failed', causes: [] };
-      const { status, causes } = state.staleness;
-      return { status: status === 'MISSING' ? 'missing' : status === 'FRESH' ? 'fresh' : 'stale', causes };
+    eachRecorded: (node, visit) => {
+      for (const [partition, state] of partitionsOf(node) ?? []) {
+        if (state.status !== 'missing' || state.staleness.status !== 'MISSING') visit(partition, verdictOf(state));
+      }
     },
+    verdict: (node, partition) => verdictOf(partitionsOf(node)?.get(partition)),
     dynamicKeys: (name) => instance.dynamicPartitions.get(name),
   };
 }

@@ -21,7 +21,7 @@ export interface StaleGroup {
   count: number;
   ranges: [string, string][];
   keys?: string[];
-  causes: { category: StaleCause['category']; reason: string; dependency?: string[] }[];
+  causes: { category: StaleCause['category']; reason: string; dependency?: readonly string[] }[];
 }
 
 export interface AssetStaleReport {
@@ -31,7 +31,7 @@ export interface AssetStaleReport {
   /** The failed partitions (their latest run failed after their latest materialization). */
   failed: { ranges: [string, string][]; keys?: string[] };
   /** Fresh partitions downstream of stale or failed ones (not a Dagster status). */
-  impacted: { count: number; ranges: [string, string][]; keys?: string[]; upstream: string[][] }[];
+  impacted: { count: number; ranges: [string, string][]; keys?: string[]; upstream: (readonly string[])[] }[];
 }
 
 const keyLimit = 1000;
@@ -56,8 +56,8 @@ export interface PartitionVerdict {
 export interface VerdictSource {
   /** Spaces shared with the source's own questions (one per distinct definition). */
   spaces?: SpaceCache;
-  /** Partitions with a record; null stands for an unpartitioned asset. */
-  recorded(node: AssetNode): readonly (string | null)[];
+  /** Calls `visit` with every partition that has a record (null stands for an unpartitioned asset) and its verdict. */
+  eachRecorded(node: AssetNode, visit: (partition: string | null, verdict: PartitionVerdict) => void): void;
   verdict(node: AssetNode, partition: string | null): PartitionVerdict;
   dynamicKeys(name: string): string[] | undefined;
 }
@@ -70,44 +70,23 @@ const failedVerdict: PartitionVerdict = Object.freeze({ status: 'failed', causes
 export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: number): VerdictSource {
   const dynamicKeys = (name: string): string[] | undefined => instance.dynamicPartitions.get(name);
   const ctx = new StalenessContext(graph, instance, { now, dynamicKeys });
-  // The report asks about an asset's partitions in the order `recorded` gave them: the states are
-  // taken from that same walk, not looked up again (a cursor that steps over what the report left out).
-  let walkNode: AssetNode | null = null;
-  let walkPlan: NodePlan | null = null;
-  let walkKeys: (string | null)[] = [];
-  let walkStates: PartitionState[] = [];
-  let walkAt = 0;
-  const startWalk = (node: AssetNode): NodePlan => {
-    const plan = ctx.plan(node);
-    walkNode = node;
-    walkPlan = plan;
-    walkKeys = plan.states ? [...plan.states.keys()] : [];
-    walkStates = plan.states ? [...plan.states.values()] : [];
-    walkAt = 0;
-    return plan;
+  const judgeState = (node: AssetNode, plan: NodePlan, partition: string | null, state: PartitionState | undefined): PartitionVerdict => {
+    if (state?.status === 'failed') return failedVerdict;
+    const result = stalenessOf(ctx, node, plan, partition, state);
+    if (result.status === 'FRESH') return freshVerdict;
+    if (result.status === 'MISSING') return missingVerdict;
+    return { status: 'stale', causes: result.causes };
   };
   return {
     spaces: ctx.spaces,
-    recorded: (node) => {
-      startWalk(node);
-      return walkKeys;
+    // The states are walked in the map's own order: no list of keys, no lookup per partition.
+    eachRecorded: (node, visit) => {
+      const plan = ctx.plan(node);
+      if (plan.states) for (const [partition, state] of plan.states) visit(partition, judgeState(node, plan, partition, state));
     },
     verdict: (node, partition) => {
-      const plan = node === walkNode ? (walkPlan as NodePlan) : startWalk(node);
-      // A few steps at most: asked out of order, the map answers.
-      const end = Math.min(walkKeys.length, walkAt + 8);
-      let at = walkAt;
-      while (at < end && walkKeys[at] !== partition) at++;
-      let state: PartitionState | undefined;
-      if (at < end) {
-        state = walkStates[at];
-        walkAt = at + 1;
-      } else state = plan.states?.get(partition);
-      if (state?.status === 'failed') return failedVerdict;
-      const result = stalenessOf(ctx, node, plan, partition, state);
-      if (result.status === 'FRESH') return freshVerdict;
-      if (result.status === 'MISSING') return missingVerdict;
-      return { status: 'stale', causes: result.causes };
+      const plan = ctx.plan(node);
+      return judgeState(node, plan, partition, plan.states?.get(partition));
     },
     dynamicKeys,
   };
@@ -174,22 +153,43 @@ interface AssetWork {
   failed: Bucket;
 }
 
-/** A stale partition's causes as the report shows them (a dependency by asset), without repeats, and their signature. */
-function reportedCauses(causes: readonly StaleCause[]): { signature: string; causes: StaleGroup['causes'] } {
-  // Nearly every stale partition has one cause: no set of signatures for it.
-  if (causes.length === 1) {
-    const only = causes[0] as StaleCause;
-    return { signature: causeSignature(only), causes: [reportedCause(only)] };
+interface ReportedCauses {
+  signature: string;
+  causes: StaleGroup['causes'];
+}
+
+/**
+ * A stale partition's causes as the report shows them (a dependency by asset), without repeats, and
+ * their signature. Nearly every stale partition has one cause, and the partitions of one asset stale
+ * through the same parent share it: those are remembered per report, by the cause's (shared, frozen)
+ * dependency key and its reason, so that tens of thousands of stale partitions make a handful of groups'
+ * worth of objects.
+ */
+class CauseReporter {
+  private readonly single = new Map<readonly string[] | null, Map<string, ReportedCauses & { category: StaleCause['category'] }>>();
+
+  of(causes: readonly StaleCause[]): ReportedCauses {
+    if (causes.length === 1) {
+      const only = causes[0] as StaleCause;
+      const dependency = only.dependency?.asset ?? null;
+      let byReason = this.single.get(dependency);
+      if (!byReason) this.single.set(dependency, (byReason = new Map()));
+      const known = byReason.get(only.reason);
+      if (known && known.category === only.category) return known;
+      const made = { category: only.category, signature: causeSignature(only), causes: [reportedCause(only)] };
+      if (!known) byReason.set(only.reason, made);
+      return made;
+    }
+    const seen = new Set<string>();
+    const out: StaleGroup['causes'] = [];
+    for (const c of causes) {
+      const signature = causeSignature(c);
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      out.push(reportedCause(c));
+    }
+    return { signature: [...seen].join('\u0002'), causes: out };
   }
-  const seen = new Set<string>();
-  const out: StaleGroup['causes'] = [];
-  for (const c of causes) {
-    const signature = causeSignature(c);
-    if (seen.has(signature)) continue;
-    seen.add(signature);
-    out.push(reportedCause(c));
-  }
-  return { signature: [...seen].join('\u0002'), causes: out };
 }
 
 function causeSignature(c: StaleCause): string {
@@ -200,14 +200,13 @@ function reportedCause(c: StaleCause): StaleGroup['causes'][number] {
   return { category: c.category, reason: c.reason, ...(c.dependency ? { dependency: c.dependency.asset } : {}) };
 }
 
-/** Asks the source about one partition and puts it in its bucket. */
-function judge(entry: AssetWork, source: VerdictSource, partition: string | null, position: number): void {
-  const result = source.verdict(entry.node, partition);
+/** Puts one partition in the bucket its verdict says. */
+function place(entry: AssetWork, partition: string | null, position: number, result: PartitionVerdict, reporter: CauseReporter): void {
   if (result.status === 'failed') entry.failed.add(partition, position);
   else if (result.status === 'missing') entry.missing++;
   else if (result.status === 'fresh') entry.fresh.add(partition, position);
   else {
-    const { signature, causes } = reportedCauses(result.causes);
+    const { signature, causes } = reporter.of(result.causes);
     let group = entry.staleBy.get(signature);
     if (!group) entry.staleBy.set(signature, (group = { causes, partitions: new Bucket() }));
     group.partitions.add(partition, position);
@@ -224,6 +223,7 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
   const spaces = source.spaces ?? new SpaceCache(context);
   const seen = new Set<string>();
   const work: AssetWork[] = [];
+  const reporter = new CauseReporter();
   for (const node of graph.assets) {
     const id = keyId(node.key);
     if (node.kind === 'stub' || seen.has(id)) continue;
@@ -231,21 +231,19 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
     const space = spaces.of(node);
     if (space?.kind === 'unknown') continue;
     const entry: AssetWork = { node, user: keyToUserString(node.key), space, fresh: new Bucket(), staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: new Bucket() };
-    if (space === null) judge(entry, source, null, -1);
+    if (space === null) place(entry, null, -1, source.verdict(node, null), reporter);
     else {
       // Partitions without any record are missing (external assets: fresh) without asking each one.
       // The recorded keys themselves are asked about (not keys formatted again from the subset):
       // they are the strings the source's maps hold. Keys the definition no longer has are left out.
       let recorded = 0;
-      const keys = source.recorded(node);
-      for (let k = 0; k < keys.length; k++) {
-        const p = keys[k] as string | null;
-        if (p === null) continue;
+      source.eachRecorded(node, (p, verdict) => {
+        if (p === null) return;
         const at = space.indexOf(p);
-        if (at === null) continue;
+        if (at === null) return;
         recorded++;
-        judge(entry, source, p, typeof at === 'number' ? at : -1);
-      }
+        place(entry, p, typeof at === 'number' ? at : -1, verdict, reporter);
+      });
       const unrecorded = space.count - recorded;
       if (externalKinds.has(node.kind)) entry.freshUnrecorded = unrecorded;
       else entry.missing += unrecorded;
@@ -270,6 +268,8 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
   const byUser = sources.map((_, i) => i).sort((a, b) => ((sourceUsers[a] as string) < (sourceUsers[b] as string) ? -1 : 1));
   const rankOf = new Int32Array(sources.length);
   byUser.forEach((source, rank) => (rankOf[source] = rank));
+  // One frozen key per source, shared by every asset that lists it.
+  const keyByRank = byUser.map((source) => Object.freeze([...(sources[source] as ImpactSource).key]));
 
   return work
     .sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))
@@ -281,10 +281,10 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
         const ranks = new Int32Array(hit.sources.length);
         for (let k = 0; k < ranks.length; k++) ranks[k] = rankOf[hit.sources[k] as number] as number;
         ranks.sort();
-        const upstream: string[][] = [];
+        const upstream: (readonly string[])[] = [];
         for (let k = 0; k < ranks.length; k++) {
           if (k > 0 && ranks[k] === ranks[k - 1]) continue;
-          upstream.push([...(sources[byUser[ranks[k] as number] as number] as ImpactSource).key]);
+          upstream.push(keyByRank[ranks[k] as number] as readonly string[]);
         }
         if (entry.space === null) {
           if (entry.fresh.count > 0) impacted = [{ count: 1, ranges: [], upstream }];

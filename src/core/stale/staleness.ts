@@ -23,7 +23,8 @@ export type StaleCategory = 'CODE' | 'DATA' | 'DEPENDENCIES';
 export interface StaleCause {
   category: StaleCategory;
   reason: string;
-  dependency?: { asset: string[]; partition: string | null };
+  /** The asset is shared between causes (frozen): copy it to change it. */
+  dependency?: { asset: readonly string[]; partition: string | null };
 }
 
 export interface Staleness {
@@ -39,6 +40,8 @@ export const externalKinds: ReadonlySet<AssetNode['kind']> = new Set<AssetNode['
 
 interface ParentPlan {
   node: AssetNode;
+  /** The parent's key, frozen: every cause naming this parent shares it. */
+  key: readonly string[];
   user: string;
   mapping: PartitionMapping;
   /** The parent partitions each child partition reads, shared by every edge with the same definitions and mapping. */
@@ -131,6 +134,7 @@ function definitionNumber(node: AssetNode): number {
 interface AssetEntry {
   node: AssetNode;
   id: string;
+  key: readonly string[];
   user: string;
   states: Map<string | null, PartitionState> | undefined;
   history: UpstreamHistory | undefined;
@@ -165,6 +169,7 @@ export class StalenessContext {
       this.entries.set(id, {
         node: asset,
         id,
+        key: Object.freeze([...asset.key]),
         user,
         states: instance.assets.get(user)?.partitions,
         history: instance.inputHistories?.get(user),
@@ -203,6 +208,7 @@ export class StalenessContext {
       if (!mapped) this.mappedBy.set(edgeKey, (mapped = new Map()));
       parents.push({
         node: parent.node,
+        key: parent.key,
         user: parent.user,
         mapping,
         mapped,
@@ -264,7 +270,11 @@ function mapParentPartitions(ctx: StalenessContext, node: AssetNode, partition: 
     const mapped = upstreamOf(parent.mapping, parentSpace, childSpace, selection).selection;
     if (mapped === null || mapped.kind === 'whole') return [null];
     if (subsetSize(mapped) >= partitionDependencyThreshold) return null;
-    return subsetKeys(mapped);
+    // The child's own key object where the parent's key is the same (identity mappings): the
+    // parent's history was keyed with the instance's strings, and finds it without comparing characters.
+    const keys = subsetKeys(mapped);
+    for (let k = 0; k < keys.length; k++) if (keys[k] === partition) keys[k] = partition;
+    return keys;
   } catch (error) {
     // A mapping Dagster refuses at load time: the definitions would not load, so nothing is checked.
     if (error instanceof PartitionsError) return null;
@@ -304,6 +314,8 @@ export function partitionStaleness(ctx: StalenessContext, node: AssetNode, parti
   return stalenessOf(ctx, node, plan, partition, plan.states?.get(partition));
 }
 
+const codeCause: StaleCause = Object.freeze({ category: 'CODE', reason: 'has a new code version' });
+
 /** `partitionStaleness` for a caller that already holds the asset's plan and the partition's state (bulk use). */
 export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePlan, partition: string | null, state: PartitionState | undefined): Staleness {
   if (plan.external) return freshResult;
@@ -312,7 +324,7 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
   // Most partitions are fresh: the list is made when there is a cause to put in it.
   let causes: StaleCause[] | null = null;
   if (node.codeVersion !== null && record.codeVersion !== node.codeVersion) {
-    (causes ??= []).push({ category: 'CODE', reason: 'has a new code version' });
+    (causes ??= []).push(codeCause);
   }
   const hasProvenance = record.dataVersion !== null;
   const shape = hasProvenance ? inputShape(plan, record.inputNames) : null;
@@ -326,16 +338,16 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
   for (let i = 0; i < parents.length; i++) {
     const parent = parents[i] as ParentPlan;
     if (parent.selfUnpartitioned) continue;
-    const key = parent.node.key;
+    const key = parent.key;
     if (shape === null) {
       // Records older than provenance: compare times.
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
       for (const p of partitions) {
         const parentRecord = currentRecord(parent.states?.get(p));
-        if (!parentRecord) (causes ??= []).push({ category: 'DATA', reason: 'has a new input', dependency: { asset: [...key], partition: p } });
+        if (!parentRecord) (causes ??= []).push({ category: 'DATA', reason: 'has a new input', dependency: { asset: key, partition: p } });
         else if (parentRecord.timestamp > record.timestamp) {
-          (causes ??= []).push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: [...key], partition: p } });
+          (causes ??= []).push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: key, partition: p } });
         }
       }
       continue;
@@ -344,14 +356,14 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
     if (at < 0) {
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
-      (causes ??= []).push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: [...key], partition: partitions[0] ?? null } });
+      (causes ??= []).push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: key, partition: partitions[0] ?? null } });
       continue;
     }
     if (!parent.node.partitions) {
       const parentRecord = currentRecord(parent.states?.get(null));
       const currentVersion = parentRecord?.dataVersion ?? null;
       if (unpartitionedInputChanged(record.inputDataVersions[parent.user] ?? null, currentVersion)) {
-        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, parentRecord), dependency: { asset: [...key], partition: null } });
+        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, parentRecord), dependency: { asset: key, partition: null } });
       }
       continue;
     }
@@ -366,7 +378,7 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
     for (let k = 0; k < partitions.length; k++) {
       const p = partitions[k] as string | null;
       if (p !== null && history.changed(p, pointer)) {
-        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, currentRecord(parent.states?.get(p))), dependency: { asset: [...key], partition: p } });
+        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, currentRecord(parent.states?.get(p))), dependency: { asset: key, partition: p } });
       }
     }
   }

@@ -30,8 +30,8 @@ interface RecordColumns {
 
 /**
  * One upstream's materializations and observations by partition (a null partition counts as ''),
- * each partition's records in id order, all in flat arrays: a million records cost two typed
- * arrays and one array of versions, not a million objects.
+ * each partition's records in id order, all in flat arrays: a million records cost three typed
+ * arrays, not a million objects.
  */
 export class UpstreamHistory {
   readonly partitioned: boolean;
@@ -46,7 +46,8 @@ export class UpstreamHistory {
   private readonly slots = new Map<string, number>();
   private readonly starts: Int32Array;
   private readonly ids: Float64Array;
-  private readonly versions: (string | null)[];
+  /** A number per distinct data version (null included): equal versions compare without reading strings. */
+  private readonly versions: Int32Array;
   private readonly answers = new Map<number, readonly string[]>();
 
   constructor(records: RecordColumns) {
@@ -60,7 +61,7 @@ export class UpstreamHistory {
     if (!this.partitioned) {
       this.starts = new Int32Array(1);
       this.ids = new Float64Array(0);
-      this.versions = [];
+      this.versions = new Int32Array(0);
       return;
     }
     // Group by partition with a counting sort, then put each group in id order.
@@ -86,13 +87,17 @@ export class UpstreamHistory {
     for (let k = 0; k < this.keys.length; k++) starts[k + 1] = (starts[k + 1] as number) + (starts[k] as number);
     const fill = starts.slice(0, this.keys.length);
     const ids = new Float64Array(n);
-    const versions = new Array<string | null>(n);
+    const versions = new Int32Array(n);
+    const versionNumbers = new Map<string | null, number>();
     for (let i = 0; i < n; i++) {
       const k = rankOf[groupOf[i] as number] as number;
       const at = fill[k] as number;
       fill[k] = at + 1;
       ids[at] = records.ids[i] as number;
-      versions[at] = records.versions[i] ?? null;
+      const version = records.versions[i] ?? null;
+      let number = versionNumbers.get(version);
+      if (number === undefined) versionNumbers.set(version, (number = versionNumbers.size));
+      versions[at] = number;
     }
     for (let k = 0; k < this.keys.length; k++) sortSlice(ids, versions, starts[k] as number, starts[k + 1] as number);
     this.starts = starts;
@@ -136,16 +141,16 @@ export class UpstreamHistory {
 }
 
 /** Sorts ids[from..to) ascending, carrying versions along; rows usually arrive in id order already. */
-function sortSlice(ids: Float64Array, versions: (string | null)[], from: number, to: number): void {
+function sortSlice(ids: Float64Array, versions: Int32Array, from: number, to: number): void {
   let sorted = true;
   for (let i = from + 1; i < to && sorted; i++) sorted = (ids[i - 1] as number) <= (ids[i] as number);
   if (sorted) return;
   const order = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => (ids[a] as number) - (ids[b] as number));
   const sortedIds = order.map((i) => ids[i] as number);
-  const sortedVersions = order.map((i) => versions[i] ?? null);
+  const sortedVersions = order.map((i) => versions[i] as number);
   for (let i = 0; i < order.length; i++) {
     ids[from + i] = sortedIds[i] as number;
-    versions[from + i] = sortedVersions[i] ?? null;
+    versions[from + i] = sortedVersions[i] as number;
   }
 }
 
@@ -155,8 +160,12 @@ export type InputHistories = ReadonlyMap<string, UpstreamHistory>;
 /** The histories of every upstream a latest materialization points at, read in a few grouped queries (500 keys each). */
 export async function readInputHistories(index: InstanceDatabase, state: InstanceState): Promise<InputHistories> {
   const upstreams = new Set<string>();
+  // Partition keys are the state's own strings: the staleness walk looks a child's partition up in
+  // its parent's history, and the same string object is found without comparing characters.
+  const partitionKeys = new Map<string, string>();
   for (const asset of state.assets.values()) {
-    for (const partition of asset.partitions.values()) {
+    for (const [key, partition] of asset.partitions) {
+      if (key !== null) partitionKeys.set(key, key);
       const pointers = partition.lastMaterialization?.inputEventPointers;
       if (pointers) for (const upstream in pointers) if (Object.prototype.hasOwnProperty.call(pointers, upstream) && pointers[upstream] !== null) upstreams.add(upstream);
     }
@@ -185,7 +194,8 @@ export async function readInputHistories(index: InstanceDatabase, state: Instanc
         const partition = row.value(2);
         const v = row.value(3);
         into.ids.push(Number(row.value(1)));
-        into.partitions.push(partition === null || partition === undefined ? null : String(partition));
+        const text = partition === null || partition === undefined ? null : String(partition);
+        into.partitions.push(text === null ? null : (partitionKeys.get(text) ?? text));
         into.versions.push(v === null || v === undefined ? null : String(v));
       },
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AssetGraph } from '../../../src/core/model/graph';
+import type { AssetGraph, AssetNode } from '../../../src/core/model/graph';
 import type { TimeWindowPartitions } from '../../../src/core/model/partitions';
 import { staleReportFrom, type PartitionVerdict, type VerdictSource } from '../../../src/core/stale/staleReport';
 import { assetNode } from '../../builders/assetNode';
@@ -14,12 +14,15 @@ const daily: TimeWindowPartitions = { type: 'daily', start: '2024-01-01', end: '
 const now = Date.UTC(2024, 5, 1);
 
 function source(recorded: Record<string, string[]>, verdicts: Record<string, Record<string, PartitionVerdict['status']>>): VerdictSource {
+  const verdict = (node: AssetNode, partition: string | null): PartitionVerdict => {
+    const status = verdicts[node.key.join('/')]?.[partition ?? ''] ?? 'fresh';
+    return { status, causes: status === 'stale' ? [{ category: 'CODE', reason: 'has a new code version' }] : [] };
+  };
   return {
-    recorded: (node) => recorded[node.key.join('/')] ?? [],
-    verdict: (node, partition) => {
-      const status = verdicts[node.key.join('/')]?.[partition ?? ''] ?? 'fresh';
-      return { status, causes: status === 'stale' ? [{ category: 'CODE', reason: 'has a new code version' }] : [] };
+    eachRecorded: (node, visit) => {
+      for (const partition of recorded[node.key.join('/')] ?? []) visit(partition, verdict(node, partition));
     },
+    verdict,
     dynamicKeys: () => undefined,
   };
 }
