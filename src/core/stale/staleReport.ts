@@ -4,9 +4,9 @@ import { computeCombinedImpact, type ImpactSource } from '../partitions/impact';
 import type { PartitionSpace } from '../partitions/keySpaces';
 import { IntervalSet } from '../partitions/intervalSet';
 import { intersection, isEmptySubset, SingleSubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
-import type { PartitionState } from '../state/instanceState';
 import type { LocalInstance } from '../state/localInstance';
-import { externalKinds, SpaceCache, StalenessContext, stalenessOf, type NodePlan, type StaleCause } from './staleness';
+import { failedFlag, flagsAt, stride, type StatusColumns } from '../state/statusColumns';
+import { externalKinds, SpaceCache, StalenessContext, stalenessAt, type NodePlan, type StaleCause } from './staleness';
 
 /**
  * Every partition of every asset, as `asset-lineage stale` prints it: counts by status, stale
@@ -70,23 +70,25 @@ const failedVerdict: PartitionVerdict = Object.freeze({ status: 'failed', causes
 export function localVerdicts(graph: AssetGraph, instance: LocalInstance, now: number): VerdictSource {
   const dynamicKeys = (name: string): string[] | undefined => instance.dynamicPartitions.get(name);
   const ctx = new StalenessContext(graph, instance, { now, dynamicKeys });
-  const judgeState = (node: AssetNode, plan: NodePlan, partition: string | null, state: PartitionState | undefined): PartitionVerdict => {
-    if (state?.status === 'failed') return failedVerdict;
-    const result = stalenessOf(ctx, node, plan, partition, state);
+  // `i` is the partition's position in the plan's status columns (-1: no state at all).
+  const verdictAt = (plan: NodePlan, i: number): PartitionVerdict => {
+    if (i >= 0 && ((plan.columns as StatusColumns).data[i * stride + flagsAt] as number) & failedFlag) return failedVerdict;
+    const result = stalenessAt(ctx, plan, i);
     if (result.status === 'FRESH') return freshVerdict;
     if (result.status === 'MISSING') return missingVerdict;
     return { status: 'stale', causes: result.causes };
   };
   return {
     spaces: ctx.spaces,
-    // The states are walked in the map's own order: no list of keys, no lookup per partition.
+    // The columns are walked in order: no key lists, no lookup per partition.
     eachRecorded: (node, visit) => {
       const plan = ctx.plan(node);
-      if (plan.states) for (const [partition, state] of plan.states) visit(partition, judgeState(node, plan, partition, state));
+      const partitions = plan.columns?.partitions;
+      if (partitions) for (let i = 0; i < partitions.length; i++) visit(partitions[i] as string | null, verdictAt(plan, i));
     },
     verdict: (node, partition) => {
       const plan = ctx.plan(node);
-      return judgeState(node, plan, partition, plan.states?.get(partition));
+      return verdictAt(plan, plan.columns?.partitions.indexOf(partition) ?? -1);
     },
     dynamicKeys,
   };

@@ -9,6 +9,7 @@ import { subsetFromKeys, subsetKeys, subsetSize } from '../partitions/subsets';
 import { unpartitionedInputChanged, type UpstreamHistory } from '../state/inputChanges';
 import type { MaterializationRecord, PartitionState } from '../state/instanceState';
 import type { LocalInstance } from '../state/localInstance';
+import { codeVersionAt, currentRecord, flagsAt, inputListAt, pointerAt, provenanceFlag, recordFlag, statusColumns, stride, type StatusColumns } from '../state/statusColumns';
 
 /**
  * Dagster's stale status of one asset partition (`CachingStaleStatusResolver`, §5): MISSING
@@ -66,16 +67,24 @@ interface InputShape {
 
 /** What every partition of one asset shares: its parents and its records. */
 export interface NodePlan {
+  node: AssetNode;
   user: string;
   /** An asset Dagster does not materialize (always fresh). */
   external: boolean;
   parents: ParentPlan[];
-  parentNames: Set<string>;
   states: Map<string | null, PartitionState> | undefined;
-  /** The last input shape asked for (consecutive partitions nearly always share one), then the others. */
-  lastShape: InputShape | null;
-  shapes: Map<readonly string[], InputShape>;
+  /** The states as columns (null without any state). */
+  columns: StatusColumns | null;
+  /**
+   * The definition's code version as a number of `columns.codeVersions`: `noCodeCheck` when the
+   * definition has none (nothing to compare), -1 when no record has it (every record differs).
+   */
+  codeVersion: number;
+  /** Input shapes by input list number of the columns, made when first asked. */
+  shapes: (InputShape | undefined)[];
 }
+
+const noCodeCheck = -2;
 
 /**
  * One space per distinct partitions definition: thousands of assets usually share a handful, and a
@@ -203,7 +212,8 @@ export class StalenessContext {
       if (!parent || seen.has(parentId)) continue;
       seen.add(parentId);
       const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.node.partitions);
-      const edgeKey = `${definition} ${parent.definition} ${parentId === id ? 'self' : ''} ${dep.partitionMapping ? mappingKey(dep.partitionMapping) : JSON.stringify(mapping)}`;
+      // An inferred mapping follows from the two definitions, which the numbers already name.
+      const edgeKey = `${definition} ${parent.definition} ${parentId === id ? 'self' : ''} ${dep.partitionMapping ? mappingKey(dep.partitionMapping) : 'inferred'}`;
       let mapped = this.mappedBy.get(edgeKey);
       if (!mapped) this.mappedBy.set(edgeKey, (mapped = new Map()));
       parents.push({
@@ -218,14 +228,17 @@ export class StalenessContext {
         history: parent.history,
       });
     }
+    const states = self ? self.states : this.instance.assets.get(user)?.partitions;
+    const columns = states ? statusColumns(states) : null;
     plan = {
+      node,
       user,
       external: externalKinds.has(node.kind),
       parents,
-      parentNames: new Set(parents.map((p) => p.user)),
-      states: self ? self.states : this.instance.assets.get(user)?.partitions,
-      lastShape: null,
-      shapes: new Map(),
+      states,
+      columns,
+      codeVersion: node.codeVersion === null ? noCodeCheck : (columns?.codeVersions.indexOf(node.codeVersion) ?? -1),
+      shapes: [],
     };
     this.plans.set(id, plan);
     this.planOfNode.set(node, plan);
@@ -238,12 +251,6 @@ export class StalenessContext {
   }
 }
 
-function currentRecord(state: PartitionState | undefined): MaterializationRecord | null {
-  const m = state?.lastMaterialization ?? null;
-  const o = state?.lastObservation ?? null;
-  if (m && o) return m.storageId >= o.storageId ? m : o;
-  return m ?? o;
-}
 
 /**
  * The parent partitions Dagster checks (`_get_partition_dependencies`): an unpartitioned parent is one
@@ -282,13 +289,8 @@ function mapParentPartitions(ctx: StalenessContext, node: AssetNode, partition: 
   }
 }
 
-function inputShape(plan: NodePlan, names: readonly string[]): InputShape {
-  const last = plan.lastShape;
-  if (last !== null && last.names === names) return last;
-  let shape = plan.shapes.get(names);
-  if (!shape) plan.shapes.set(names, (shape = makeInputShape(plan, names)));
-  plan.lastShape = shape;
-  return shape;
+function inputShape(plan: NodePlan, list: number): InputShape {
+  return plan.shapes[list] ?? (plan.shapes[list] = makeInputShape(plan, (plan.columns as StatusColumns).inputLists[list] as readonly string[]));
 }
 
 // Apart from `inputShape`, which runs for every partition: a function holding closures allocates
@@ -296,7 +298,7 @@ function inputShape(plan: NodePlan, names: readonly string[]): InputShape {
 function makeInputShape(plan: NodePlan, names: readonly string[]): InputShape {
   const positions = new Int32Array(plan.parents.length);
   plan.parents.forEach((parent, i) => (positions[i] = names.indexOf(parent.user)));
-  return { names, removed: names.filter((name) => !plan.parentNames.has(name)), positions };
+  return { names, removed: names.filter((name) => !plan.parents.some((parent) => parent.user === name)), positions };
 }
 
 /** Dagster's wording of a DATA cause: "data version" when the parent has a code version or its record a user-provided data version. */
@@ -311,23 +313,33 @@ const missingResult: Staleness = Object.freeze({ status: 'MISSING', causes: Obje
 export function partitionStaleness(ctx: StalenessContext, node: AssetNode, partition: string | null): Staleness {
   if (externalKinds.has(node.kind)) return freshResult;
   const plan = ctx.plan(node);
-  return stalenessOf(ctx, node, plan, partition, plan.states?.get(partition));
+  return stalenessAt(ctx, plan, plan.columns?.partitions.indexOf(partition) ?? -1);
 }
 
 const codeCause: StaleCause = Object.freeze({ category: 'CODE', reason: 'has a new code version' });
 
-/** `partitionStaleness` for a caller that already holds the asset's plan and the partition's state (bulk use). */
-export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePlan, partition: string | null, state: PartitionState | undefined): Staleness {
+/**
+ * `partitionStaleness` of the partition at position `i` of the plan's columns (-1: a partition
+ * without any state), for a caller that walks them (bulk use). Only the columns are read for a
+ * partition whose inputs have no new data, which is nearly all of them.
+ */
+export function stalenessAt(ctx: StalenessContext, plan: NodePlan, i: number): Staleness {
   if (plan.external) return freshResult;
-  const record = currentRecord(state);
-  if (!record) return missingResult;
+  const columns = plan.columns;
+  if (columns === null || i < 0) return missingResult;
+  const data = columns.data;
+  const at = i * stride;
+  const flags = data[at + flagsAt] as number;
+  if ((flags & recordFlag) === 0) return missingResult;
+  const partition = columns.partitions[i] as string | null;
+  const node = plan.node;
+  const record = columns.records[i] as MaterializationRecord;
   // Most partitions are fresh: the list is made when there is a cause to put in it.
   let causes: StaleCause[] | null = null;
-  if (node.codeVersion !== null && record.codeVersion !== node.codeVersion) {
+  if (plan.codeVersion !== noCodeCheck && data[at + codeVersionAt] !== plan.codeVersion) {
     (causes ??= []).push(codeCause);
   }
-  const hasProvenance = record.dataVersion !== null;
-  const shape = hasProvenance ? inputShape(plan, record.inputNames) : null;
+  const shape = (flags & provenanceFlag) !== 0 ? inputShape(plan, data[at + inputListAt] as number) : null;
   if (shape !== null) {
     for (let r = 0; r < shape.removed.length; r++) {
       const input = shape.removed[r] as string;
@@ -335,8 +347,8 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
     }
   }
   const parents = plan.parents;
-  for (let i = 0; i < parents.length; i++) {
-    const parent = parents[i] as ParentPlan;
+  for (let j = 0; j < parents.length; j++) {
+    const parent = parents[j] as ParentPlan;
     if (parent.selfUnpartitioned) continue;
     const key = parent.key;
     if (shape === null) {
@@ -352,8 +364,8 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
       }
       continue;
     }
-    const at = shape.positions[i] as number;
-    if (at < 0) {
+    const input = shape.positions[j] as number;
+    if (input < 0) {
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
       (causes ??= []).push({ category: 'DEPENDENCIES', reason: `has a new dependency on ${parent.user}`, dependency: { asset: key, partition: partitions[0] ?? null } });
@@ -368,7 +380,7 @@ export function stalenessOf(ctx: StalenessContext, node: AssetNode, plan: NodePl
       continue;
     }
     // Only an input with records after its pointer can make a cause; the mapping is asked only then.
-    const pointer = ctx.pointers[record.inputPointerAt + at] as number;
+    const pointer = ctx.pointers[(data[at + pointerAt] as number) + input] as number;
     const history = parent.history;
     // NaN (no pointer) fails the comparison too.
     if (!history || !(pointer < history.lastId)) continue;

@@ -2,6 +2,7 @@ import { keyToUserString } from '../model/assetKey';
 import { scanEventRecord, type ScannedEvent } from './eventScan';
 import { provenanceOf, readAssetEvent, skippedFailureReasons, type AssetEvent, type AssetEventType } from './events';
 import { parseSerdes } from './serdes';
+import { statusColumns } from './statusColumns';
 
 /**
  * What a Dagster instance says happened to each asset partition, read from its storage: the latest
@@ -525,6 +526,8 @@ export async function readInstanceState(index: InstanceDatabase, runs: InstanceD
       });
     }
     asset.partitions = partitions;
+    // Made now, while the states just made are at hand (bulk staleness reads these, not the objects).
+    statusColumns(partitions);
   }
   for (const stored of counts.keys()) assetOf(stored);
 
