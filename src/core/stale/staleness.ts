@@ -72,8 +72,7 @@ export interface NodePlan {
   /** An asset Dagster does not materialize (always fresh). */
   external: boolean;
   parents: ParentPlan[];
-  states: Map<string | null, PartitionState> | undefined;
-  /** The states as columns (null without any state). */
+  /** The asset's states as columns (null without any state). */
   columns: StatusColumns | null;
   /**
    * The definition's code version as a number of `columns.codeVersions`: `noCodeCheck` when the
@@ -159,7 +158,6 @@ export class StalenessContext {
   readonly pointers: readonly number[];
   private readonly entries = new Map<string, AssetEntry>();
   private readonly plans = new Map<string, NodePlan>();
-  private readonly planOfNode = new WeakMap<AssetNode, NodePlan>();
   private readonly mappedBy = new Map<string, Map<string | null, (string | null)[] | null>>();
 
   constructor(
@@ -191,16 +189,11 @@ export class StalenessContext {
     return this.spaces.of(node);
   }
 
+  /** Asked once per asset by bulk walks (which then go through its partitions), not per partition. */
   plan(node: AssetNode): NodePlan {
-    // By node object first: building the key's id for every partition would cost more than the rest.
-    const direct = this.planOfNode.get(node);
-    if (direct) return direct;
     const id = keyId(node.key);
     let plan = this.plans.get(id);
-    if (plan) {
-      this.planOfNode.set(node, plan);
-      return plan;
-    }
+    if (plan) return plan;
     const self = this.entries.get(id);
     const user = self?.user ?? keyToUserString(node.key);
     const definition = self?.definition ?? (node.partitions ? definitionNumber(node) : -1);
@@ -235,13 +228,11 @@ export class StalenessContext {
       user,
       external: externalKinds.has(node.kind),
       parents,
-      states,
       columns,
       codeVersion: node.codeVersion === null ? noCodeCheck : (columns?.codeVersions.indexOf(node.codeVersion) ?? -1),
       shapes: [],
     };
     this.plans.set(id, plan);
-    this.planOfNode.set(node, plan);
     return plan;
   }
 
