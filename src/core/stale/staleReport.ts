@@ -1,4 +1,4 @@
-import { keyId, keyToUserString } from '../model/assetKey';
+import { keyToUserString } from '../model/assetKey';
 import type { AssetGraph, AssetNode } from '../model/graph';
 import { computeCombinedImpact, type ImpactSource } from '../partitions/impact';
 import type { PartitionSpace } from '../partitions/keySpaces';
@@ -6,7 +6,7 @@ import { IntervalSet } from '../partitions/intervalSet';
 import { intersection, isEmptySubset, SingleSubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
 import type { LocalInstance } from '../state/localInstance';
 import { failedFlag, flagsAt, stride, type StatusColumns } from '../state/statusColumns';
-import { externalKinds, SpaceCache, StalenessContext, stalenessAt, type NodePlan, type StaleCause } from './staleness';
+import { externalKinds, graphPlans, SpaceCache, StalenessContext, stalenessAt, type NodePlan, type StaleCause } from './staleness';
 
 /**
  * Every partition of every asset, as `asset-lineage stale` prints it: counts by status, stale
@@ -145,6 +145,9 @@ class Bucket {
 
 interface AssetWork {
   node: AssetNode;
+  id: string;
+  /** Frozen (the graph's). */
+  key: readonly string[];
   user: string;
   space: PartitionSpace | null;
   fresh: Bucket;
@@ -223,16 +226,13 @@ export function staleReport(graph: AssetGraph, instance: LocalInstance, now: num
 export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: number): AssetStaleReport[] {
   const context = { now, dynamicKeys: (name: string) => source.dynamicKeys(name) };
   const spaces = source.spaces ?? new SpaceCache(context);
-  const seen = new Set<string>();
   const work: AssetWork[] = [];
   const reporter = new CauseReporter();
-  for (const node of graph.assets) {
-    const id = keyId(node.key);
-    if (node.kind === 'stub' || seen.has(id)) continue;
-    seen.add(id);
+  for (const { node, id, key, user } of graphPlans(graph).assets) {
+    if (node.kind === 'stub') continue;
     const space = spaces.of(node);
     if (space?.kind === 'unknown') continue;
-    const entry: AssetWork = { node, user: keyToUserString(node.key), space, fresh: new Bucket(), staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: new Bucket() };
+    const entry: AssetWork = { node, id, key, user, space, fresh: new Bucket(), staleBy: new Map(), missing: 0, freshUnrecorded: 0, failed: new Bucket() };
     if (space === null) place(entry, null, -1, source.verdict(node, null), reporter);
     else {
       // Partitions without any record are missing (external assets: fresh) without asking each one.
@@ -255,29 +255,31 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
 
   // Beyond Dagster: what the stale and failed partitions reach downstream, in one pass over the graph.
   const sources: ImpactSource[] = [];
+  const sourceEntries: AssetWork[] = [];
   for (const entry of work) {
     const buckets = [...[...entry.staleBy.values()].map((g) => g.partitions), entry.failed].filter((b) => b.count > 0);
     if (!buckets.length) continue;
     const subsets = buckets.map((b) => b.subset(entry.space));
+    sourceEntries.push(entry);
     sources.push({
-      key: entry.node.key,
+      key: entry.key,
       partitions: entry.space === null ? { kind: 'all' } : { kind: 'subset', subset: subsets.reduce((a, b) => union(a as PartitionSubset, b as PartitionSubset)) as PartitionSubset },
     });
   }
   const reached = sources.length ? computeCombinedImpact(graph, sources, context).reached : new Map<string, never>();
   // Each source's rank in key order: an impacted asset lists its (often many) upstream sources by rank.
-  const sourceUsers = sources.map((source) => keyToUserString(source.key));
-  const byUser = sources.map((_, i) => i).sort((a, b) => ((sourceUsers[a] as string) < (sourceUsers[b] as string) ? -1 : 1));
+  const userOf = (source: number): string => (sourceEntries[source] as AssetWork).user;
+  const byUser = sources.map((_, i) => i).sort((a, b) => (userOf(a) < userOf(b) ? -1 : 1));
   const rankOf = new Int32Array(sources.length);
   byUser.forEach((source, rank) => (rankOf[source] = rank));
-  // One frozen key per source, shared by every asset that lists it.
-  const keyByRank = byUser.map((source) => Object.freeze([...(sources[source] as ImpactSource).key]));
+  // The graph's frozen key of each source, shared by every asset that lists it.
+  const keyByRank = byUser.map((source) => (sourceEntries[source] as AssetWork).key);
 
   return work
     .sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))
     .map((entry): AssetStaleReport => {
       const staleCount = [...entry.staleBy.values()].reduce((n, g) => n + g.partitions.count, 0);
-      const hit = reached.get(keyId(entry.node.key));
+      const hit = reached.get(entry.id);
       let impacted: AssetStaleReport['impacted'] = [];
       if (hit && hit.selection !== null && hit.selection.kind !== 'unknown') {
         const ranks = new Int32Array(hit.sources.length);
@@ -297,7 +299,7 @@ export function staleReportFrom(graph: AssetGraph, source: VerdictSource, now: n
         }
       }
       return {
-        asset: [...entry.node.key],
+        asset: [...entry.key],
         status: { fresh: entry.fresh.count + entry.freshUnrecorded, stale: staleCount, missing: entry.missing, failed: entry.failed.count },
         stale: [...entry.staleBy.values()].map((g) => ({ count: g.partitions.count, ...describe(g.partitions.subset(entry.space)), causes: g.causes })),
         failed: describe(entry.failed.subset(entry.space)),

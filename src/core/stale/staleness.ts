@@ -39,21 +39,26 @@ export const partitionDependencyThreshold = 100;
 /** Assets Dagster does not materialize: never MISSING, always FRESH. */
 export const externalKinds: ReadonlySet<AssetNode['kind']> = new Set<AssetNode['kind']>(['source', 'observable_source', 'external', 'stub']);
 
+/** A dependency of an asset as the graph alone decides it: the same for every evaluation of one graph. */
 interface ParentPlan {
   node: AssetNode;
   /** The parent's key, frozen: every cause naming this parent shares it. */
   key: readonly string[];
   user: string;
+  /** The parent's number in `GraphPlans.assets`: an evaluation keeps its states and history by it. */
+  index: number;
   mapping: PartitionMapping;
-  /** The parent partitions each child partition reads, shared by every edge with the same definitions and mapping. */
-  mapped: Map<string | null, (string | null)[] | null>;
+  /**
+   * A number per distinct (definitions, self, mapping): edges with the same number read the same
+   * parent partitions for a child partition, which an evaluation remembers once for all of them.
+   */
+  edge: number;
   /** Dagster checks nothing through this edge (a time-window parent reached through All). */
   skipped: boolean;
+  /** The asset itself. */
+  self: boolean;
   /** The asset's own unpartitioned self (never a dependency that can change under it). */
   selfUnpartitioned: boolean;
-  states: Map<string | null, PartitionState> | undefined;
-  /** The parent's records, for "did this partition change after the pointer" (none without provenance read). */
-  history: UpstreamHistory | undefined;
 }
 
 /** What a plan works out once for each list of recorded input names (records share the list object). */
@@ -91,13 +96,12 @@ const noCodeCheck = -2;
  */
 export class SpaceCache {
   private readonly byDefinition = new Map<string, PartitionSpace | UnknownSpace>();
-  private readonly byNode = new Map<string, PartitionSpace | UnknownSpace | null>();
+  private readonly byNode = new Map<AssetNode, PartitionSpace | UnknownSpace | null>();
 
   constructor(readonly context: SpaceContext) {}
 
   of(node: AssetNode): PartitionSpace | UnknownSpace | null {
-    const id = keyId(node.key);
-    let space = this.byNode.get(id);
+    let space = this.byNode.get(node);
     if (space !== undefined) return space;
     space = null;
     if (node.partitions) {
@@ -108,7 +112,7 @@ export class SpaceCache {
         this.byDefinition.set(definition, space);
       }
     }
-    this.byNode.set(id, space);
+    this.byNode.set(node, space);
     return space;
   }
 }
@@ -138,27 +142,111 @@ function definitionNumber(node: AssetNode): number {
   return n;
 }
 
-/** One asset of the graph with what the instance holds for it, looked up once per evaluation. */
-interface AssetEntry {
+/** One distinct asset of a graph (the first node with its key), numbered in graph order. */
+interface GraphAsset {
   node: AssetNode;
   id: string;
+  /** Frozen: shared by every cause and report entry that names this asset. */
   key: readonly string[];
   user: string;
-  states: Map<string | null, PartitionState> | undefined;
-  history: UpstreamHistory | undefined;
+  index: number;
   /** A distinct number per partitions definition (-1: unpartitioned), for edge keys. */
   definition: number;
+  /** Made when a plan first asks. */
+  parents: ParentPlan[] | undefined;
 }
 
-/** Shared lookups for one evaluation. */
+/**
+ * What staleness needs of a graph alone (asset numbers, keys, parents, mappings, edge numbers), made
+ * once per graph object: the extension evaluates the same graph against every re-read of the
+ * instance, and a report would otherwise rebuild it for thousands of assets each time.
+ */
+export class GraphPlans {
+  /** Distinct assets in graph order. */
+  readonly assets: GraphAsset[] = [];
+  private readonly byId = new Map<string, GraphAsset>();
+  private readonly byNode = new Map<AssetNode, GraphAsset>();
+  private readonly edges = new Map<string, number>();
+
+  constructor(graph: AssetGraph) {
+    for (const node of graph.assets) {
+      const id = keyId(node.key);
+      let asset = this.byId.get(id);
+      // A stub stands for an asset no definition names: a definition with its key takes its place.
+      if (asset && asset.node.kind === 'stub' && node.kind !== 'stub') {
+        asset.node = node;
+        asset.definition = node.partitions ? definitionNumber(node) : -1;
+      }
+      if (!asset) {
+        asset = { node, id, key: Object.freeze([...node.key]), user: keyToUserString(node.key), index: this.assets.length, definition: node.partitions ? definitionNumber(node) : -1, parents: undefined };
+        this.assets.push(asset);
+        this.byId.set(id, asset);
+      }
+      this.byNode.set(node, asset);
+    }
+  }
+
+  /** The graph's asset for a node of the graph, or one with its key. */
+  asset(node: AssetNode): GraphAsset | undefined {
+    return this.byNode.get(node) ?? this.byId.get(keyId(node.key));
+  }
+
+  /** One parent per distinct dependency in the graph, in order of the node's deps. */
+  parents(node: AssetNode, self: GraphAsset | undefined): ParentPlan[] {
+    if (self?.parents) return self.parents;
+    const id = self?.id ?? keyId(node.key);
+    const definition = self?.definition ?? (node.partitions ? definitionNumber(node) : -1);
+    const parents: ParentPlan[] = [];
+    const seen = new Set<number>();
+    for (const dep of node.deps) {
+      const parent = this.byId.get(keyId(dep.key));
+      if (!parent || seen.has(parent.index)) continue;
+      seen.add(parent.index);
+      const isSelf = parent.id === id;
+      // An inferred mapping follows from the two definitions, which the numbers already name.
+      const edgeKey = `${definition} ${parent.definition} ${isSelf ? 'self' : ''} ${dep.partitionMapping ? mappingKey(dep.partitionMapping) : 'inferred'}`;
+      let edge = this.edges.get(edgeKey);
+      if (edge === undefined) this.edges.set(edgeKey, (edge = this.edges.size));
+      const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.node.partitions);
+      parents.push({
+        node: parent.node,
+        key: parent.key,
+        user: parent.user,
+        index: parent.index,
+        mapping,
+        edge,
+        skipped: parent.node.partitions !== null && isTimeWindow(parent.node.partitions) && mapping.type === 'all',
+        self: isSelf,
+        selfUnpartitioned: isSelf && !parent.node.partitions,
+      });
+    }
+    // Only the graph's own node is remembered (a node from elsewhere may have other deps).
+    if (self && self.node === node) self.parents = parents;
+    return parents;
+  }
+}
+
+const graphPlanCache = new WeakMap<AssetGraph, GraphPlans>();
+
+/** The graph's plans, made on first use (graphs are not changed once built). */
+export function graphPlans(graph: AssetGraph): GraphPlans {
+  let plans = graphPlanCache.get(graph);
+  if (!plans) graphPlanCache.set(graph, (plans = new GraphPlans(graph)));
+  return plans;
+}
+
+/** Shared lookups for one evaluation: the graph's plans with one instance's records. */
 export class StalenessContext {
-  readonly nodes = new Map<string, AssetNode>();
   readonly spaces: SpaceCache;
+  readonly graph: GraphPlans;
   /** The instance's input event pointers (`MaterializationRecord.inputPointerAt`). */
   readonly pointers: readonly number[];
-  private readonly entries = new Map<string, AssetEntry>();
-  private readonly plans = new Map<string, NodePlan>();
-  private readonly mappedBy = new Map<string, Map<string | null, (string | null)[] | null>>();
+  /** By graph asset number: the instance's states of the asset, and its history as an input. */
+  readonly states: (Map<string | null, PartitionState> | undefined)[];
+  readonly histories: (UpstreamHistory | undefined)[];
+  private readonly plans: (NodePlan | undefined)[];
+  /** By edge number: the parent partitions each child partition reads. */
+  private readonly mappedByEdge: (Map<string | null, (string | null)[] | null> | undefined)[] = [];
 
   constructor(
     graph: AssetGraph,
@@ -167,21 +255,16 @@ export class StalenessContext {
     spaces?: SpaceCache,
   ) {
     this.spaces = spaces ?? new SpaceCache(context);
+    this.graph = graphPlans(graph);
     this.pointers = instance.inputPointerColumn;
-    for (const asset of graph.assets) {
-      const id = keyId(asset.key);
-      if (this.nodes.has(id)) continue;
-      this.nodes.set(id, asset);
-      const user = keyToUserString(asset.key);
-      this.entries.set(id, {
-        node: asset,
-        id,
-        key: Object.freeze([...asset.key]),
-        user,
-        states: instance.assets.get(user)?.partitions,
-        history: instance.inputHistories?.get(user),
-        definition: asset.partitions ? definitionNumber(asset) : -1,
-      });
+    const n = this.graph.assets.length;
+    this.states = new Array(n);
+    this.histories = new Array(n);
+    this.plans = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const user = (this.graph.assets[i] as GraphAsset).user;
+      this.states[i] = instance.assets.get(user)?.partitions;
+      this.histories[i] = instance.inputHistories?.get(user);
     }
   }
 
@@ -191,54 +274,30 @@ export class StalenessContext {
 
   /** Asked once per asset by bulk walks (which then go through its partitions), not per partition. */
   plan(node: AssetNode): NodePlan {
-    const id = keyId(node.key);
-    let plan = this.plans.get(id);
-    if (plan) return plan;
-    const self = this.entries.get(id);
+    const self = this.graph.asset(node);
+    const cached = self && self.node === node ? this.plans[self.index] : undefined;
+    if (cached) return cached;
     const user = self?.user ?? keyToUserString(node.key);
-    const definition = self?.definition ?? (node.partitions ? definitionNumber(node) : -1);
-    const parents: ParentPlan[] = [];
-    const seen = new Set<string>();
-    for (const dep of node.deps) {
-      const parentId = keyId(dep.key);
-      const parent = this.entries.get(parentId);
-      if (!parent || seen.has(parentId)) continue;
-      seen.add(parentId);
-      const mapping = inferPartitionMapping(dep.partitionMapping, node.partitions, parent.node.partitions);
-      // An inferred mapping follows from the two definitions, which the numbers already name.
-      const edgeKey = `${definition} ${parent.definition} ${parentId === id ? 'self' : ''} ${dep.partitionMapping ? mappingKey(dep.partitionMapping) : 'inferred'}`;
-      let mapped = this.mappedBy.get(edgeKey);
-      if (!mapped) this.mappedBy.set(edgeKey, (mapped = new Map()));
-      parents.push({
-        node: parent.node,
-        key: parent.key,
-        user: parent.user,
-        mapping,
-        mapped,
-        skipped: parent.node.partitions !== null && isTimeWindow(parent.node.partitions) && mapping.type === 'all',
-        selfUnpartitioned: parentId === id && !parent.node.partitions,
-        states: parent.states,
-        history: parent.history,
-      });
-    }
-    const states = self ? self.states : this.instance.assets.get(user)?.partitions;
+    const states = self ? this.states[self.index] : this.instance.assets.get(user)?.partitions;
     const columns = states ? statusColumns(states) : null;
-    plan = {
+    const plan: NodePlan = {
       node,
       user,
       external: externalKinds.has(node.kind),
-      parents,
+      parents: this.graph.parents(node, self),
       columns,
       codeVersion: node.codeVersion === null ? noCodeCheck : (columns?.codeVersions.indexOf(node.codeVersion) ?? -1),
       shapes: [],
     };
-    this.plans.set(id, plan);
+    if (self && self.node === node) this.plans[self.index] = plan;
     return plan;
   }
 
-  /** The latest materialization or observation of a partition (Dagster's "current" record). */
-  record(key: readonly string[], partition: string | null): MaterializationRecord | null {
-    return currentRecord(this.instance.assets.get(keyToUserString(key))?.partitions.get(partition));
+  /** The parent partitions already worked out for each child partition through edges like this one. */
+  mapped(parent: ParentPlan): Map<string | null, (string | null)[] | null> {
+    let mapped = this.mappedByEdge[parent.edge];
+    if (!mapped) this.mappedByEdge[parent.edge] = mapped = new Map();
+    return mapped;
   }
 }
 
@@ -249,10 +308,11 @@ export class StalenessContext {
  * when there are fewer than 100; an asset's dependency on itself is skipped at 100 partitions or more.
  */
 function parentPartitions(ctx: StalenessContext, node: AssetNode, partition: string | null, parent: ParentPlan): (string | null)[] | null {
-  const known = parent.mapped.get(partition);
+  const mapped = ctx.mapped(parent);
+  const known = mapped.get(partition);
   if (known !== undefined) return known;
   const found = mapParentPartitions(ctx, node, partition, parent);
-  parent.mapped.set(partition, found);
+  mapped.set(partition, found);
   return found;
 }
 
@@ -262,7 +322,7 @@ function mapParentPartitions(ctx: StalenessContext, node: AssetNode, partition: 
   const childSpace = ctx.space(node);
   const parentSpace = ctx.space(parent.node);
   if (!parentSpace || parentSpace.kind === 'unknown' || childSpace?.kind === 'unknown') return null;
-  if (keyId(parent.node.key) === keyId(node.key) && parentSpace.count >= partitionDependencyThreshold) return null;
+  if (parent.self && parentSpace.count >= partitionDependencyThreshold) return null;
   try {
     const selection = childSpace === null ? ({ kind: 'whole' } as const) : subsetFromKeys(childSpace, partition === null ? [] : [partition], { windows: true }).subset;
     const mapped = upstreamOf(parent.mapping, parentSpace, childSpace, selection).selection;
@@ -347,7 +407,7 @@ export function stalenessAt(ctx: StalenessContext, plan: NodePlan, i: number): S
       const partitions = parentPartitions(ctx, node, partition, parent);
       if (partitions === null) continue;
       for (const p of partitions) {
-        const parentRecord = currentRecord(parent.states?.get(p));
+        const parentRecord = currentRecord(ctx.states[parent.index]?.get(p));
         if (!parentRecord) (causes ??= []).push({ category: 'DATA', reason: 'has a new input', dependency: { asset: key, partition: p } });
         else if (parentRecord.timestamp > record.timestamp) {
           (causes ??= []).push({ category: 'DATA', reason: 'has a new dependency materialization', dependency: { asset: key, partition: p } });
@@ -363,7 +423,7 @@ export function stalenessAt(ctx: StalenessContext, plan: NodePlan, i: number): S
       continue;
     }
     if (!parent.node.partitions) {
-      const parentRecord = currentRecord(parent.states?.get(null));
+      const parentRecord = currentRecord(ctx.states[parent.index]?.get(null));
       const currentVersion = parentRecord?.dataVersion ?? null;
       if (unpartitionedInputChanged(record.inputDataVersions[parent.user] ?? null, currentVersion)) {
         (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, parentRecord), dependency: { asset: key, partition: null } });
@@ -372,7 +432,7 @@ export function stalenessAt(ctx: StalenessContext, plan: NodePlan, i: number): S
     }
     // Only an input with records after its pointer can make a cause; the mapping is asked only then.
     const pointer = ctx.pointers[(data[at + pointerAt] as number) + input] as number;
-    const history = parent.history;
+    const history = ctx.histories[parent.index];
     // NaN (no pointer) fails the comparison too.
     if (!history || !(pointer < history.lastId)) continue;
     const partitions = parentPartitions(ctx, node, partition, parent);
@@ -381,7 +441,7 @@ export function stalenessAt(ctx: StalenessContext, plan: NodePlan, i: number): S
     for (let k = 0; k < partitions.length; k++) {
       const p = partitions[k] as string | null;
       if (p !== null && history.changed(p, pointer)) {
-        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, currentRecord(parent.states?.get(p))), dependency: { asset: key, partition: p } });
+        (causes ??= []).push({ category: 'DATA', reason: newInputReason(parent.node, currentRecord(ctx.states[parent.index]?.get(p))), dependency: { asset: key, partition: p } });
       }
     }
   }

@@ -103,6 +103,28 @@ describe('stale status on a real instance', () => {
   });
 });
 
+describe('one graph against successive instances', () => {
+  test('what a graph alone decides is kept per graph; what each instance holds is not', () => {
+    // The extension evaluates the same graph object after every re-read of the instance.
+    const graph = project({ taxi_zones: { codeVersion: '2' } });
+    const empty: LocalInstance = { assets: new Map(), runs: new Map(), runsByStatus: {}, dynamicPartitions: new Map(), inputPointerColumn: [], inputHistories: null };
+    const at = (state: LocalInstance, key: string, partition: string | null = null): string => {
+      const node = graph.assets.find((a) => a.key.join('/') === key) as AssetNode;
+      return partitionStaleness(new StalenessContext(graph, state, { now }), node, partition).status;
+    };
+    assert.equal(at(instance, 'taxi_zones'), 'STALE');
+    assert.equal(at(instance, 'taxi_trips', '2023-02-01'), 'FRESH');
+    assert.equal(at(empty, 'taxi_zones'), 'MISSING');
+    assert.equal(at(empty, 'taxi_trips', '2023-02-01'), 'MISSING');
+    assert.equal(at(instance, 'taxi_zones'), 'STALE');
+    const totals = (state: LocalInstance): { stale: number; missing: number } =>
+      staleReport(graph, state, now).reduce((t, a) => ({ stale: t.stale + a.status.stale, missing: t.missing + a.status.missing }), { stale: 0, missing: 0 });
+    assert.deepEqual(totals(empty), { stale: 0, missing: 23 });
+    assert.deepEqual(totals(instance), { stale: 1, missing: 0 });
+    assert.deepEqual(totals(empty), { stale: 0, missing: 23 });
+  });
+});
+
 describe('the stale report', () => {
   test('counts, stale groups with causes, and fresh partitions downstream of stale ones (labelled as not Dagster)', () => {
     const wide = { type: 'time_window' as const, startOffset: 0, endOffset: 2, allowNonexistentUpstreamPartitions: false };
