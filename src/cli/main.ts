@@ -8,6 +8,7 @@ import {
   partitionsCommand,
   type PartitionFormat,
 } from './partitionCommands';
+import { planCommand } from './backfillCommands';
 import { staleCommand, stateCommand } from './stateCommands';
 
 /** Raised for bad command lines: exit code 2 and the usage text. */
@@ -34,6 +35,11 @@ Commands:
       counts, stale partitions grouped by cause, and (not a Dagster status) fresh partitions
       downstream of stale or failed ones. --graphql asks a Dagster webserver (dagster dev:
       http://127.0.0.1:3000/graphql) or Dagster+ (token in DAGSTER_CLOUD_API_TOKEN) instead.
+  plan PATH --asset KEY [--partitions all|FIRST...LAST|K1,K2] [--downstream]
+       [--only missing,failed,stale] [--instance DIR] [--now ISO] [--format json|text]
+      The backfill of those partitions of KEY (and, with --downstream, every partition they reach
+      through the mappings) as Dagster runs: which assets and partitions each run takes, its exact
+      argv and folder, and the order. Nothing is launched.
   conformance partition-cases FILE [--format json]
       Evaluates every case of a Dagster partition-oracle file and prints {"results": [...]}.
 
@@ -45,7 +51,7 @@ interface ParsedArgs {
   options: Map<string, string>;
 }
 
-function parseArgs(argv: string[], valued: Set<string>): ParsedArgs {
+function parseArgs(argv: string[], valued: Set<string>, flags: ReadonlySet<string> = new Set()): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +63,10 @@ function parseArgs(argv: string[], valued: Set<string>): ParsedArgs {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      if (flags.has(name) && eq === -1) {
+        options.set(name, 'true');
+        continue;
+      }
       if (!valued.has(name)) throw new UsageError(`unknown option --${name}`);
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
@@ -132,6 +142,20 @@ async function staleMain(argv: string[]): Promise<string> {
   return staleCommand({ path: onePath(positionals, 'stale'), instance: options.get('instance') ?? null, graphql, now: options.get('now'), format: partitionFormat(options) });
 }
 
+async function planMain(argv: string[]): Promise<string> {
+  const { positionals, options } = parseArgs(argv, new Set(['asset', 'partitions', 'only', 'instance', 'now', 'format']), new Set(['downstream']));
+  return planCommand({
+    path: onePath(positionals, 'plan'),
+    assets: [requireOption(options, 'asset')],
+    partitions: options.get('partitions'),
+    downstream: options.has('downstream'),
+    only: options.get('only'),
+    instance: options.get('instance') ?? null,
+    now: options.get('now'),
+    format: partitionFormat(options),
+  });
+}
+
 function conformanceMain(argv: string[]): string {
   const { positionals, options } = parseArgs(argv, new Set(['format']));
   if (positionals.length !== 2) throw new UsageError('conformance takes a suite name and a FILE');
@@ -160,6 +184,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'stale':
         process.stdout.write(await staleMain(rest));
+        return 0;
+      case 'plan':
+        process.stdout.write(await planMain(rest));
         return 0;
       case undefined:
       case '-h':

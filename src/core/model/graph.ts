@@ -85,6 +85,14 @@ export interface CodeLocationSummary {
   target: string;
   /** The working directory relative to the scanned root. */
   root: string;
+  /**
+   * How Dagster's CLI points at the location: `-m target`, `-f target` (relative to the scanned
+   * root), `--package-name target` (each with `-a attribute`), a defs folder loaded by
+   * `autoload_defs_module` in workspace.yaml (`target` is that module), or a dg project (`target`
+   * is its definitions module, `project` the folder of its pyproject.toml / dg.toml, relative to
+   * the scanned root).
+   */
+  pointer: { kind: 'module' | 'file' | 'package'; attribute: string | null } | { kind: 'autoload' } | { kind: 'dgProject'; project: string };
 }
 
 export interface AssetGraph {
@@ -138,7 +146,17 @@ export const assetGraphSchema = z.object({
   assets: z.array(assetNodeSchema),
   diagnostics: z.array(diagnosticSchema),
   codeLocations: z.array(
-    z.object({ name: z.string(), source: z.string(), target: z.string(), root: z.string() }),
+    z.object({
+      name: z.string(),
+      source: z.string(),
+      target: z.string(),
+      root: z.string(),
+      pointer: z.union([
+        z.object({ kind: z.enum(['module', 'file', 'package']), attribute: z.string().nullable() }),
+        z.object({ kind: z.literal('autoload') }),
+        z.object({ kind: z.literal('dgProject'), project: z.string() }),
+      ]),
+    }),
   ),
 });
 

@@ -1,4 +1,4 @@
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { compareKeys, keyId, keyToUserString } from '../model/assetKey';
 import { findCycles, type AssetGraph, type AssetNode, type CodeLocationSummary, type Diagnostic } from '../model/graph';
 import { defaultLocationName, discoverCodeLocations, type CodeLocationSpec } from './codeLocations';
@@ -257,17 +257,27 @@ export class GraphBuilder {
 
 function locationSummary(spec: CodeLocationSpec, files: WorkspaceFiles): CodeLocationSummary {
   const target = spec.target;
+  // `autoload_defs_module` in workspace.yaml is a defs folder, not a dg project with a pyproject.toml.
+  const autoload = target.kind === 'dgProject' && spec.source.kind === 'workspace.yaml';
   const text =
     target.kind === 'file'
       ? files.relative(target.file)
       : target.kind === 'dgProject'
-        ? target.definitionsModule
+        ? autoload
+          ? target.defsModule
+          : target.definitionsModule
         : target.module;
   return {
     name: spec.name,
     source: spec.source.kind === 'implicit' ? 'implicit' : `${files.relative(spec.source.file)}:${spec.source.line}`,
     target: text,
     root: files.relative(spec.workingDirectory) || '.',
+    pointer:
+      target.kind !== 'dgProject'
+        ? { kind: target.kind, attribute: target.attribute }
+        : autoload
+          ? { kind: 'autoload' }
+          : { kind: 'dgProject', project: files.relative(dirname(spec.source.file)) || '.' },
   };
 }
 

@@ -10,7 +10,7 @@ describe('diagnostics placement', () => {
       { severity: 'error' as const, file: '', line: 0, message: 'm2', code: 'no-definitions' },
       { severity: 'info' as const, file: 'pkg/b.py', line: 0, message: 'm3', code: 'x' },
     ];
-    const withConfig = folder('/w', [node(['a'])], { diagnostics, codeLocations: [{ name: 'pkg', source: 'pyproject.toml:29', target: 'pkg.defs', root: '.' }] });
+    const withConfig = folder('/w', [node(['a'])], { diagnostics, codeLocations: [{ name: 'pkg', source: 'pyproject.toml:29', target: 'pkg.defs', root: '.', pointer: { kind: 'module', attribute: null } }] });
     const { placed, unplaced } = placeDiagnostics(withConfig);
     assert.deepEqual(placed.map((p) => [p.path, p.line, p.diagnostic.message]), [
       ['/w/pkg/a.py', 4, 'm1'],
@@ -18,7 +18,7 @@ describe('diagnostics placement', () => {
       ['/w/pkg/b.py', 1, 'm3'],
     ]);
     assert.equal(unplaced.length, 0);
-    const implicit = folder('/w', [], { diagnostics, codeLocations: [{ name: 'pkg', source: 'implicit', target: 'pkg/defs.py', root: '.' }] });
+    const implicit = folder('/w', [], { diagnostics, codeLocations: [{ name: 'pkg', source: 'implicit', target: 'pkg/defs.py', root: '.', pointer: { kind: 'file', attribute: null } }] });
     assert.deepEqual(placeDiagnostics(implicit).unplaced.map((d) => d.message), ['m2']);
   });
 });
