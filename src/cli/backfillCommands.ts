@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import { keyToUserString, parseUserKey } from '../core/model/assetKey';
 import { defaultCommands } from '../core/backfill/commands';
-import { pastRunDurations } from '../core/backfill/estimates';
-import { BackfillPlanError, planBackfill, type BackfillPlan, type PartitionFilter } from '../core/backfill/plan';
+import { BackfillPlanError, type BackfillPlan, type PartitionFilter } from '../core/backfill/plan';
+import { planInWorkspace } from '../core/backfill/workspacePlan';
 import { scanPaths } from '../core/scan/scanner';
-import { localVerdicts } from '../core/stale/staleReport';
 import { discoverInstance } from '../core/state/instanceDiscovery';
-import { readLocalInstance, type LocalInstance } from '../core/state/localInstance';
 import { InstanceReadError } from '../core/state/sqlite/sqliteFile';
+import { commandText, formatDuration } from '../core/view/backfillText';
 import { CommandError, parseNow, parseSourcePartitions } from './partitionCommands';
 
 const filters: readonly PartitionFilter[] = ['missing', 'failed', 'stale'];
@@ -35,33 +34,22 @@ export async function planCommand(options: PlanOptions): Promise<string> {
   const root = resolve(options.path);
   const location = discoverInstance({ explicit: options.instance, dagsterHome: process.env.DAGSTER_HOME ?? null, folders: [root] });
   if (location.kind !== 'sqlite' && (options.instance !== null || only.length)) throw new CommandError(location.message);
-  let instance: LocalInstance | null = null;
-  if (location.kind === 'sqlite') {
-    try {
-      instance = await readLocalInstance(resolve(location.home), { inputChanges: only.includes('stale') });
-    } catch (error) {
-      if (error instanceof InstanceReadError) throw new CommandError(error.message);
-      throw error;
-    }
-  }
+  const home = location.kind === 'sqlite' ? resolve(location.home) : null;
   const graph = await scanPaths([options.path]);
   let plan: BackfillPlan;
   try {
-    plan = planBackfill(
-      { roots: options.assets.map((text) => ({ key: parseUserKey(text), partitions: parseSourcePartitions(options.partitions) })), downstream: options.downstream, only: only as PartitionFilter[] },
-      {
-        graph,
-        root,
-        now,
-        ...(instance ? { dynamicKeys: (name: string) => instance.dynamicPartitions.get(name), verdicts: localVerdicts(graph, instance, now), durations: pastRunDurations(instance) } : {}),
-        commands: defaultCommands,
-      },
-    );
+    plan = await planInWorkspace({
+      graph,
+      root,
+      home,
+      request: { roots: options.assets.map((text) => ({ key: parseUserKey(text), partitions: parseSourcePartitions(options.partitions) })), downstream: options.downstream, only: only as PartitionFilter[] },
+      now,
+      commands: defaultCommands,
+    });
   } catch (error) {
-    if (error instanceof BackfillPlanError) throw new CommandError(error.message);
+    if (error instanceof BackfillPlanError || error instanceof InstanceReadError) throw new CommandError(error.message);
     throw error;
   }
-  const home = location.kind === 'sqlite' ? resolve(location.home) : null;
   return options.format === 'json' ? JSON.stringify(planJson(plan, home), null, 2) + '\n' : planText(plan, home);
 }
 
@@ -104,7 +92,7 @@ function planText(plan: BackfillPlan, home: string | null): string {
     while (j < plan.runs.length && same(plan.runs[j] as BackfillPlan['runs'][number])) j++;
     const upTo = j - i > shown + 1 ? i + shown : j;
     for (const run of plan.runs.slice(i, upTo)) {
-      lines.push(`${run.index + 1}. (${run.cwd}) ${run.argv.map(shellQuote).join(' ')}${run.after.length ? `  [after ${listRuns(run.after)}]` : ''}`);
+      lines.push(`${run.index + 1}. (${run.cwd}) ${commandText(run)}${run.after.length ? `  [after ${listRuns(run.after)}]` : ''}`);
     }
     if (upTo < j) lines.push(`   … ${j - i - shown} more runs of the same assets (${i + shown + 1}–${j})`);
     i = j;
@@ -122,16 +110,4 @@ function listRuns(indices: readonly number[]): string {
     k = end + 1;
   }
   return parts.join(', ');
-}
-
-/** For reading only (runs are launched as argv): single quotes where a shell would split or expand. */
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 90) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 90 ? `${m} min` : `${(m / 60).toFixed(1)} h`;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { unmaterializedKinds } from '../core/model/graph';
 import { countLabel } from '../core/view/assetText';
 import { affectsCodeLens, codeLensEnabled } from './config';
 import type { AssetArgs } from './assetArgs';
@@ -41,6 +42,17 @@ class LineageCodeLensProvider implements vscode.CodeLensProvider {
         new vscode.CodeLens(range, { title: `↓ ${counts.downstream} downstream`, command: 'assetLineage.showDownstream', arguments: [args], tooltip: 'Show the downstream lineage in the graph' }),
         new vscode.CodeLens(range, { title: 'Show in graph', command: 'assetLineage.focusAsset', arguments: [args], tooltip: 'Focus the lineage graph on this asset' }),
       );
+      // Launching is offered where there is something Dagster materializes (not sources or stubs).
+      const launchable = site.items.filter((a) => !unmaterializedKinds.has(a.node.kind));
+      if (launchable.length) {
+        const partitioned = launchable.some((a) => a.node.partitions !== null);
+        const launchArgs: AssetArgs = { assetKeys: launchable.map((a) => a.userKey) };
+        lenses.push(
+          new vscode.CodeLens(range, partitioned
+            ? { title: 'Backfill…', command: 'assetLineage.backfill', arguments: [launchArgs], tooltip: 'Plan a backfill of some partitions (and downstream), preview it, launch it' }
+            : { title: 'Materialize…', command: 'assetLineage.materialize', arguments: [launchArgs], tooltip: 'Preview and launch a run that materializes this asset (and downstream)' }),
+        );
+      }
     }
     return lenses;
   }

@@ -4,6 +4,10 @@ import { decodeExport, exportFileName, type ExportFormat } from '../core/view/ex
 import type { LocatedAsset, WorkspaceIndex } from '../core/view/workspaceIndex';
 import type { ToWebview } from '../protocol/graphProtocol';
 import { assetKeysOf, pickAsset } from './assetArgs';
+import { backfillFlow } from './backfill/backfillFlow';
+import type { BackfillManager } from './backfill/backfillManager';
+import { backfillIdOf } from './backfill/backfillsTree';
+import type { InstanceMonitor } from './instanceMonitor';
 import type { EditorTracker } from './editorTracker';
 import type { GraphPanelManager } from './graphPanel';
 import { loadCore } from './lazyCore';
@@ -16,6 +20,8 @@ export interface CommandDeps {
   scanner: WorkspaceScanner;
   panels: GraphPanelManager;
   tracker: EditorTracker;
+  monitor: InstanceMonitor;
+  backfills: BackfillManager;
 }
 
 /** Opens an asset's definition beside the graph; stubs have none, and the user is told why. */
@@ -35,7 +41,7 @@ export async function openAsset(asset: LocatedAsset, column: vscode.ViewColumn):
 }
 
 /** Every command of the manifest. Extension lifetime: the disposables go to `context.subscriptions`. */
-export function registerCommands({ scanner, panels, tracker }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ scanner, panels, tracker, monitor, backfills }: CommandDeps): vscode.Disposable[] {
   /** The index, waiting for the first scan when a command comes before it finished. */
   const index = async (): Promise<WorkspaceIndex | undefined> => {
     const ready = scanner.index ?? (await scanner.ready());
@@ -161,5 +167,31 @@ export function registerCommands({ scanner, panels, tracker }: CommandDeps): vsc
       vscode.window.setStatusBarMessage(`Copied ${asset.userKey}`, 3000);
     }),
     run('assetLineage.showFullGraph', () => panels.show().post({ type: 'view/showAll' })),
+    ...(
+      [
+        ['assetLineage.backfill', 'pick'],
+        ['assetLineage.backfillStaleDownstream', 'staleDownstream'],
+        ['assetLineage.materialize', 'materialize'],
+      ] as const
+    ).map(([command, mode]) =>
+      run(command, async (arg) => {
+        const asset = await targetAsset(arg, mode === 'materialize' ? 'materialize' : 'backfill');
+        if (asset) await backfillFlow({ monitor, manager: backfills }, asset, mode);
+      }),
+    ),
+    run('assetLineage.retryBackfill', async (arg) => {
+      const id = backfillIdOf(arg);
+      const record = id ? backfills.get(id) : undefined;
+      if (!record) return;
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('Asset Lineage: Restricted Mode: nothing is launched in an untrusted workspace. Trust the workspace to retry the backfill.');
+        return;
+      }
+      await backfills.retry(record.id, vscode.workspace.getWorkspaceFolder(vscode.Uri.file(record.folder)));
+    }),
+    run('assetLineage.cancelBackfill', (arg) => {
+      const id = backfillIdOf(arg);
+      if (id) backfills.cancel(id);
+    }),
   ];
 }

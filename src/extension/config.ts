@@ -80,3 +80,36 @@ export function affectsInstance(event: vscode.ConfigurationChangeEvent): boolean
 export async function setInstancePath(path: string): Promise<void> {
   await vscode.workspace.getConfiguration(section).update('instance.path', path, vscode.ConfigurationTarget.Workspace);
 }
+
+const argvSchema = z.array(z.string().min(1));
+
+const backfillSettingsSchema = z.object({
+  dagsterCommand: argvSchema.catch([]),
+  dgCommand: argvSchema.catch([]),
+  useDg: z.boolean().catch(true),
+  concurrency: z.number().int().min(1).max(64).catch(1),
+  stopOnFailure: z.boolean().catch(true),
+  retries: z.number().int().min(0).max(10).catch(0),
+  retryBackoffSeconds: z.number().min(0).max(3600).catch(30),
+  confirmAbovePartitions: z.number().int().min(0).catch(100),
+  beforeHook: argvSchema.catch([]),
+  afterHook: argvSchema.catch([]),
+});
+export type BackfillSettings = z.infer<typeof backfillSettingsSchema>;
+
+/**
+ * `assetLineage.backfill.*`: how runs are launched. Commands and hooks are argv arrays (a program and
+ * its arguments), never shell strings; a value of the wrong shape falls back to the default and the
+ * problem is returned for the user to see before anything runs.
+ */
+export function backfillSettings(): { settings: BackfillSettings; problems: string[] } {
+  const config = vscode.workspace.getConfiguration(section);
+  const keys = Object.keys(backfillSettingsSchema.shape) as (keyof BackfillSettings)[];
+  const raw = Object.fromEntries(keys.map((key) => [key, config.get(`backfill.${key}`)]));
+  const problems: string[] = [];
+  for (const key of keys) {
+    const strict = backfillSettingsSchema.shape[key].removeCatch().safeParse(raw[key]);
+    if (!strict.success) problems.push(`assetLineage.backfill.${key}: ${strict.error.issues[0]?.message ?? 'invalid'}; using the default`);
+  }
+  return { settings: backfillSettingsSchema.parse(raw), problems };
+}

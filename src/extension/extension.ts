@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { AssetLanguageFeatures } from './assetLanguage';
 import { AssetsTreeView } from './assetsTree';
+import { BackfillManager } from './backfill/backfillManager';
+import { BackfillsTree } from './backfill/backfillsTree';
 import { CodeLensController } from './codeLens';
 import { openAsset, registerCommands } from './commands';
 import { DocumentAssets } from './documentAssets';
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     });
     tree = new AssetsTreeView(workspace, monitor);
+    const backfills = new BackfillManager(context.storageUri, monitor);
     const tracker = new EditorTracker(workspace, documents, panels);
     context.subscriptions.push(
       workspace,
@@ -52,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): void {
       new AssetLanguageFeatures(workspace, documents, monitor),
       new InstanceStatusBar(monitor, workspace, panels, context.secrets),
       new ScanProblems(workspace),
-      ...registerCommands({ scanner: workspace, panels, tracker }),
+      backfills,
+      new BackfillsTree(backfills),
+      ...registerCommands({ scanner: workspace, panels, tracker, monitor, backfills }),
     );
     log.info(`activated in ${Math.round(performance.now() - started)} ms${vscode.workspace.isTrusted ? '' : ' (Restricted Mode: the graph is read statically, nothing is run)'}`);
     // After activation returns, so start-up is not charged with loading the core.

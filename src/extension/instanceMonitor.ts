@@ -19,7 +19,7 @@ import type { WorkspaceScanner } from './workspaceScanner';
  */
 
 export type InstanceView =
-  | { kind: 'state'; source: string; home: string; readAt: Date; summaries: ReadonlyMap<string, AssetStatusSummary> }
+  | { kind: 'state'; source: string; home: string; local: boolean; readAt: Date; summaries: ReadonlyMap<string, AssetStatusSummary> }
   | { kind: 'none'; message: string }
   | { kind: 'error'; message: string };
 
@@ -154,7 +154,7 @@ export class InstanceMonitor extends Disposable {
       await this.saveSnapshots(status.snapshots, previous.success ? previous.data : {});
       const source = `local instance ${displayPath(home, folders)} (${location.source})`;
       log.info(`read ${source}: ${status.summaries.size} assets judged; read ${Math.round(status.timings.read)} ms, judged ${Math.round(status.timings.judge)} ms`);
-      this.publish({ kind: 'state', source, home, readAt: new Date(), summaries: status.summaries });
+      this.publish({ kind: 'state', source, home, local: true, readAt: new Date(), summaries: status.summaries });
     } catch (error) {
       const message = formatError(error).split('\n')[0] ?? 'unknown error';
       log.error(`reading the Dagster instance at ${home} failed`, error);
@@ -179,7 +179,7 @@ export class InstanceMonitor extends Disposable {
       const status = await core.readRemoteWorkspaceStatus(graphs, { url, token }, Date.now());
       const source = `Dagster webserver ${shown}`;
       log.info(`read ${source}: ${status.summaries.size} assets; read ${Math.round(status.timings.read)} ms, judged ${Math.round(status.timings.judge)} ms`);
-      this.publish({ kind: 'state', source, home: url, readAt: new Date(), summaries: status.summaries });
+      this.publish({ kind: 'state', source, home: url, local: false, readAt: new Date(), summaries: status.summaries });
     } catch (error) {
       const message = formatError(error).split('\n')[0] ?? 'unknown error';
       log.warn(`reading ${shown} failed: ${message}`);

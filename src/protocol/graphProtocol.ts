@@ -121,6 +121,9 @@ export type ToHost = z.infer<typeof toHostSchema>;
 export const nodeContextSchema = z.object({
   webviewSection: z.literal('asset'),
   assetKey,
+  /** For `when` clauses: "Backfill…" needs partitions, "Materialize" is for the rest; sources and stubs are not launched. */
+  assetPartitioned: z.boolean(),
+  assetLaunchable: z.boolean(),
   preventDefaultContextMenuItems: z.literal(true),
 });
 export type NodeContext = z.infer<typeof nodeContextSchema>;

@@ -2,13 +2,14 @@
 // Restricted Mode, and the lineage graph (read statically, nothing executed) still works.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { editorFor, nodeKeys, openHarbor, showLineage, stableNodeCount, step, userKey, waitFor, type Session } from './workbench';
+import { contextMenu, editorFor, fakeDagster, fakeOnPath, nodeKeys, openHarbor, showLineage, stableNodeCount, step, userKey, waitFor, type Session } from './workbench';
 
 describe('Asset Lineage in Restricted Mode', { timeout: 600_000 }, () => {
   let session: Session;
+  const fake = fakeDagster();
 
   before(async () => {
-    session = await openHarbor('restricted', { trustWorkspace: false });
+    session = await openHarbor('restricted', { trustWorkspace: false, env: fakeOnPath(fake) });
   });
   after(async () => {
     await session?.close();
@@ -49,6 +50,20 @@ describe('Asset Lineage in Restricted Mode', { timeout: 600_000 }, () => {
         async () => `no editor shows voyages.py at line ${asset.line}: ${JSON.stringify(await editorFor(page, 'voyages.py'))}`,
       );
       await session.screenshot('open-definition');
+    });
+  });
+
+  test('Backfill… launches nothing in Restricted Mode and says why', { timeout: 120_000 }, async () => {
+    const { page } = session;
+    await step(session, 'restricted-backfill', async () => {
+      const graph = await showLineage(session);
+      await contextMenu(page, graph, 'g.node[data-key="raw/voyages"]', 'Backfill…');
+      const toast = page.locator('.notification-toast', { hasText: 'Restricted Mode' });
+      await waitFor(async () => ((await toast.count()) > 0 ? true : undefined), 20_000, () => 'no notification explains that Restricted Mode launches nothing');
+      assert.match((await toast.first().textContent()) ?? '', /nothing is launched/);
+      await session.screenshot('restricted-backfill');
+      await page.waitForTimeout(2000);
+      assert.deepEqual(fake.recorded(), [], 'dagster was never run');
     });
   });
 });

@@ -2,9 +2,9 @@
 // a headless Chromium on its workbench, and helpers that act as a user would (command palette,
 // clicks in the graph webview, the context menu, the side bar). See scripts/e2e/codeServer.mjs.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { chromiumArgs, requireChromium } from '../../scripts/e2e/chromium.mjs';
 import { packageExtension, repoRoot, startCodeServer, type CodeServer } from '../../scripts/e2e/codeServer.mjs';
@@ -55,9 +55,10 @@ export interface Session {
 /**
  * Copies examples/harbor to a temporary folder (tests never touch the repository), starts
  * code-server on it and opens the workbench in Chromium.
- * `trustWorkspace: false` leaves workspace trust on, so the trust dialog appears.
+ * `trustWorkspace: false` leaves workspace trust on, so the trust dialog appears. `env` is added to
+ * code-server's environment (and so to the processes tasks start).
  */
-export async function openHarbor(name: string, { trustWorkspace = true } = {}): Promise<Session> {
+export async function openHarbor(name: string, { trustWorkspace = true, env = {} as Record<string, string> } = {}): Promise<Session> {
   const executablePath = requireChromium();
   mkdirSync(outputDir, { recursive: true });
   const workspace = join(mkdtempSync(join(tmpdir(), `asset-lineage-e2e-${name}-`)), 'harbor');
@@ -69,6 +70,7 @@ export async function openHarbor(name: string, { trustWorkspace = true } = {}): 
     trustWorkspace,
     // With trust on, ask every time (the default, "once", may decide without asking in a fresh profile).
     settings: trustWorkspace ? {} : { 'security.workspace.trust.startupPrompt': 'always' },
+    env,
   });
   let browser: Browser | undefined;
   try {
@@ -288,4 +290,46 @@ export async function expandRow(page: Page, label: string): Promise<void> {
     await row.first().locator('.monaco-tl-twistie').click();
     await waitFor(async () => ((await row.first().getAttribute('aria-expanded')) === 'true' ? true : undefined), 5000, () => `the row "${label}" did not expand`);
   }
+}
+
+export interface Recorded {
+  argv: string[];
+  cwd: string;
+  dagsterHome: string | null;
+}
+
+/** A `dagster` to put first on PATH: it appends what it was run with to argv.jsonl, and fails the first run for the partition `failOnce`. */
+export function fakeDagster(failOnce: string | null = null): { dir: string; log: string; recorded(): Recorded[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-lineage-fake-dagster-'));
+  const log = join(dir, 'argv.jsonl');
+  const marker = join(dir, 'fail-once');
+  if (failOnce !== null) writeFileSync(marker, '');
+  const script = `#!/usr/bin/env node
+const fs = require('node:fs');
+const argv = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: ['dagster', ...argv], cwd: process.cwd(), dagsterHome: process.env.DAGSTER_HOME ?? null }) + '\\n');
+const partition = argv[argv.indexOf('--partition') + 1];
+console.log('fake dagster: ' + argv.join(' '));
+if (partition === ${JSON.stringify(failOnce)} && fs.existsSync(${JSON.stringify(marker)})) {
+  fs.unlinkSync(${JSON.stringify(marker)});
+  console.error('fake dagster: failing this run once');
+  process.exit(1);
+}
+`;
+  writeFileSync(join(dir, 'dagster'), script);
+  chmodSync(join(dir, 'dagster'), 0o755);
+  return {
+    dir,
+    log,
+    recorded: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Recorded) : []),
+  };
+}
+
+/**
+ * code-server's environment with the fake first on PATH. VSCODE_CLI=1 is what a server started from
+ * a terminal has: the extension host then keeps this environment instead of reading a login
+ * shell's (which would not have the fake, as a desktop VS Code would not have a terminal's venv).
+ */
+export function fakeOnPath(fake: { dir: string }): Record<string, string> {
+  return { PATH: `${fake.dir}${delimiter}${process.env.PATH ?? ''}`, VSCODE_CLI: '1' };
 }

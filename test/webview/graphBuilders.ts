@@ -10,7 +10,7 @@ export function asset(key: string[], options: AssetNodeFields = {}): AssetNode {
 }
 
 export function graphOf(assets: AssetNode[]): AssetGraph {
-  return { version: 1, assets, diagnostics: [], codeLocations: [{ name: 'loc', source: 'implicit', target: 'defs.py', root: '.' }] };
+  return { version: 1, assets, diagnostics: [], codeLocations: [{ name: 'loc', source: 'implicit', target: 'defs.py', root: '.', pointer: { kind: 'file', attribute: null } }] };
 }
 
 /**

@@ -95,7 +95,7 @@ describe('a 2,000-asset graph', { timeout: 300_000 }, () => {
     assert.ok(messages.some((m) => m.type === 'node/open' && m.key === key), `a click opens ${key}: ${JSON.stringify(messages)}`);
     await page.mouse.click(x, y, { button: 'right' });
     const context = JSON.parse((await page.locator('svg#graph').getAttribute('data-vscode-context')) ?? '{}') as Record<string, unknown>;
-    assert.deepEqual(context, { webviewSection: 'asset', assetKey: key, preventDefaultContextMenuItems: true }, 'VS Code\'s context menu gets the asset');
+    assert.deepEqual(context, { webviewSection: 'asset', assetKey: key, assetPartitioned: true, assetLaunchable: true, preventDefaultContextMenuItems: true }, 'VS Code\'s context menu gets the asset');
     await screenshot(page, 'large-overview-hover-dark');
     // On the background the root carries nothing, so no asset menu opens there.
     const svgBox = await page.locator('svg#graph').boundingBox();

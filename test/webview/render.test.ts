@@ -99,7 +99,7 @@ describe('lineage webview draws the harbor graph', { timeout: 120_000 }, () => {
     assert.equal(await voyages.getAttribute('role'), 'button');
     assert.equal(await voyages.getAttribute('aria-label'), 'asset raw/voyages, group ingestion, daily partitions, 1 upstream, 3 downstream');
     const context = JSON.parse((await voyages.getAttribute('data-vscode-context')) ?? '{}') as NodeContext;
-    assert.deepEqual(context, { webviewSection: 'asset', assetKey: 'raw/voyages', preventDefaultContextMenuItems: true });
+    assert.deepEqual(context, { webviewSection: 'asset', assetKey: 'raw/voyages', assetPartitioned: true, assetLaunchable: true, preventDefaultContextMenuItems: true });
     const tabStops = await page.locator('g.node[tabindex="0"]').count();
     assert.equal(tabStops, 1, 'the graph is a single Tab stop');
   });

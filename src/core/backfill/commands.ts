@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { CodeLocationSummary } from '../model/graph';
 import { invalidKeySubstrings } from '../partitions/keySpaces';
@@ -91,4 +92,37 @@ export function runCommand(location: CodeLocationSummary, root: string, assets: 
   else target.push('-m', location.target);
   if ((pointer.kind === 'module' || pointer.kind === 'package' || pointer.kind === 'file') && pointer.attribute) target.push('-a', pointer.attribute);
   return { argv: [...settings.dagster, 'asset', 'materialize', '--select', selection, ...target, ...partitionArgs], cwd };
+}
+
+/**
+ * The absolute path of a program named without one, found on `pathVariable` as a shell would (the
+ * first executable file of that name; on Windows with the extensions of PATHEXT). Null when there is
+ * none. VS Code's terminal resolves names against the environment of a login shell, which may not
+ * be the one the editor (and its Python environment) runs in, so the launcher resolves them itself.
+ */
+export function findExecutable(program: string, pathVariable: string | undefined, options: { platform?: NodeJS.Platform; pathExt?: string } = {}): string | null {
+  const platform = options.platform ?? process.platform;
+  if (isAbsolute(program)) return isExecutableFile(program) ? program : null;
+  // A relative path with a folder in it ("./bin/dagster") is the caller's to resolve.
+  if (program.includes('/') || (platform === 'win32' && program.includes('\\'))) return null;
+  const separator = platform === 'win32' ? ';' : ':';
+  const extensions = platform === 'win32' ? ['', ...(options.pathExt ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
+  for (const folder of (pathVariable ?? '').split(separator)) {
+    if (!folder) continue;
+    for (const extension of extensions) {
+      const candidate = join(folder, program + extension);
+      if (isExecutableFile(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

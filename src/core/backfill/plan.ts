@@ -1,5 +1,5 @@
 import { keyId, keyToUserString } from '../model/assetKey';
-import type { AssetGraph, AssetNode, CodeLocationSummary } from '../model/graph';
+import { unmaterializedKinds, type AssetGraph, type AssetNode, type CodeLocationSummary } from '../model/graph';
 import { inferPartitionMapping } from '../model/partitionMappings';
 import { PartitionsError } from '../partitions/errors';
 import { computeCombinedImpact, sourceSelection, type ImpactSelection, type ImpactSource, type SourcePartitions } from '../partitions/impact';
@@ -7,7 +7,6 @@ import { IntervalSet } from '../partitions/intervalSet';
 import { createSpace, type PartitionSpace, type SpaceContext, type UnknownSpace } from '../partitions/keySpaces';
 import { upstreamOf } from '../partitions/mappings';
 import { allSubset, difference, intersection, isEmptySubset, SingleSubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
-import { externalKinds } from '../stale/staleness';
 import type { VerdictSource } from '../stale/staleReport';
 import { CommandError, runCommand, type CommandSettings, type RunPartitions } from './commands';
 
@@ -194,7 +193,7 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
     const role = rootIds.has(id) ? 'root' : 'downstream';
     if (role === 'downstream' && !request.downstream) continue;
     const node = nodes.get(id) as AssetNode;
-    if (externalKinds.has(node.kind)) {
+    if (unmaterializedKinds.has(node.kind)) {
       skipped.push({ key: [...node.key], reason: node.kind === 'stub' ? 'no definition in the workspace' : `${node.kind.replace('_', ' ')} assets are not materialized` });
       continue;
     }

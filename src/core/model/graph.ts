@@ -16,6 +16,9 @@ export const assetKinds = [
 ] as const;
 export type AssetKind = (typeof assetKinds)[number];
 
+/** Kinds Dagster never materializes (sources, external assets, stubs): nothing to launch, and never stale. */
+export const unmaterializedKinds: ReadonlySet<AssetKind> = new Set<AssetKind>(['source', 'observable_source', 'external', 'stub']);
+
 export type BackfillPolicy = { type: 'single_run' } | { type: 'multi_run'; maxPartitionsPerRun: number };
 
 export const backfillPolicySchema: z.ZodType<BackfillPolicy> = z.discriminatedUnion('type', [

@@ -1,5 +1,5 @@
 import { keyId, keyToUserString, parseUserKey } from '../model/assetKey';
-import type { AssetGraph, AssetNode } from '../model/graph';
+import { unmaterializedKinds, type AssetGraph, type AssetNode } from '../model/graph';
 import { inferPartitionMapping, type PartitionMapping } from '../model/partitionMappings';
 import { isTimeWindow } from '../model/partitions';
 import { PartitionsError } from '../partitions/errors';
@@ -37,7 +37,7 @@ export interface Staleness {
 export const partitionDependencyThreshold = 100;
 
 /** Assets Dagster does not materialize: never MISSING, always FRESH. */
-export const externalKinds: ReadonlySet<AssetNode['kind']> = new Set<AssetNode['kind']>(['source', 'observable_source', 'external', 'stub']);
+export const externalKinds = unmaterializedKinds;
 
 /** A dependency of an asset as the graph alone decides it: the same for every evaluation of one graph. */
 interface ParentPlan {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CommandError, defaultCommands, runCommand, selectionItem, type CommandSettings } from '../../../src/core/backfill/commands';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandError, defaultCommands, findExecutable, runCommand, selectionItem, type CommandSettings } from '../../../src/core/backfill/commands';
 import type { CodeLocationSummary } from '../../../src/core/model/graph';
 
 const moduleLocation: CodeLocationSummary = { name: 'pkg', source: 'pyproject.toml:3', target: 'pkg.definitions', root: '.', pointer: { kind: 'module', attribute: null } };
@@ -62,5 +65,23 @@ describe('run commands', () => {
   test('partition keys Dagster forbids are refused', () => {
     assert.throws(() => runCommand(moduleLocation, '/w', [['a']], { kind: 'key', key: 'a...b' }, defaultCommands), /"\.\.\."/);
     assert.throws(() => runCommand(moduleLocation, '/w', [['a']], { kind: 'range', start: 'x', end: 'y\n' }, defaultCommands), /partition key/);
+  });
+});
+
+describe('finding the program', () => {
+  test('the first executable of that name on PATH, as a shell finds it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'al-path-'));
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => join(root, name)) as [string, string, string];
+    for (const dir of [a, b, c]) mkdirSync(dir);
+    writeFileSync(join(a, 'dagster'), 'not executable');
+    writeFileSync(join(b, 'dagster'), '#!/bin/sh\n');
+    chmodSync(join(b, 'dagster'), 0o755);
+    writeFileSync(join(c, 'dagster'), '#!/bin/sh\n');
+    chmodSync(join(c, 'dagster'), 0o755);
+    mkdirSync(join(a, 'dg'));
+    assert.equal(findExecutable('dagster', [a, b, c].join(':'), { platform: 'linux' }), join(b, 'dagster'));
+    assert.equal(findExecutable('dg', [a].join(':'), { platform: 'linux' }), null, 'a folder is not a program');
+    assert.equal(findExecutable('dagster', undefined, { platform: 'linux' }), null);
+    assert.equal(findExecutable(join(c, 'dagster'), '', { platform: 'linux' }), join(c, 'dagster'));
   });
 });

@@ -1,5 +1,6 @@
 import { curveBumpX, line } from 'd3-shape';
 import type { AssetStatus, NodeContext } from '../../../src/protocol/graphProtocol';
+import { unmaterializedKinds } from '../../../src/core/model/graph';
 import { assetAriaLabel, assetTooltip, countLabel, mappingDescription, mappingLabel } from '../graph/labels';
 import type { Box } from '../graph/keyboardNav';
 import { statusAriaText, statusBands, statusKinds, statusTooltipLines, stripSegments, viewNodeStatus, worstOf, type NodeStatus, type StatusKind } from '../graph/nodeStatus';
@@ -809,7 +810,14 @@ function overviewStyle(node: ViewNode): OverviewNodeStyle {
 }
 
 function nodeContext(node: Extract<ViewNode, { type: 'asset' }>): NodeContext {
-  return { webviewSection: 'asset', assetKey: node.asset.userKey, preventDefaultContextMenuItems: true };
+  const asset = node.asset.asset;
+  return {
+    webviewSection: 'asset',
+    assetKey: node.asset.userKey,
+    assetPartitioned: asset.partitions !== null,
+    assetLaunchable: !unmaterializedKinds.has(asset.kind),
+    preventDefaultContextMenuItems: true,
+  };
 }
 
 function buildEdge(): SVGGElement {

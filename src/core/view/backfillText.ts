@@ -1,0 +1,67 @@
+import { keyToUserString } from '../model/assetKey';
+import type { BackfillPlan, PlannedRun } from '../backfill/plan';
+import type { BackfillRecord, HookRecord, RunRecord } from '../backfill/runner';
+
+/** Words the editor shows about backfills: the Backfills view, the preview and the confirmation. */
+
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 90) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 90 ? `${m} min` : `${(m / 60).toFixed(1)} h`;
+}
+
+function partitionsText(run: Pick<RunRecord, 'partitions'>): string {
+  const p = run.partitions;
+  return p === null ? '' : p.kind === 'key' ? ` [${p.key}]` : ` [${p.start}...${p.end}]`;
+}
+
+/** "3. raw, clean [2024-01-03]" */
+export function runLabel(run: Pick<RunRecord, 'index' | 'assets' | 'partitions'>): string {
+  return `${run.index + 1}. ${run.assets.map((a) => keyToUserString(a)).join(', ')}${partitionsText(run)}`;
+}
+
+/** "succeeded in 42 s", "failed, exit code 1, 3 attempts", "skipped" */
+export function stepDescription(step: RunRecord | HookRecord): string {
+  const parts: string[] = [step.state];
+  if (step.exitCode !== null && step.state !== 'succeeded') parts.push(`exit code ${step.exitCode}`);
+  if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
+  if (step.startedAt !== null && step.endedAt !== null && step.state === 'succeeded') return `succeeded in ${formatDuration(step.endedAt - step.startedAt)}`;
+  return parts.join(', ');
+}
+
+/** "12 of 132 runs done, 2 failed · running" */
+export function backfillDescription(record: BackfillRecord): string {
+  const count = (state: RunRecord['state']): number => record.runs.filter((r) => r.state === state).length;
+  const succeeded = count('succeeded');
+  const failed = count('failed');
+  const skipped = count('skipped') + count('cancelled');
+  const parts = [`${succeeded} of ${plural(record.runs.length, 'run')} succeeded`];
+  if (failed) parts.push(`${failed} failed`);
+  if (skipped) parts.push(`${skipped} not run`);
+  return `${parts.join(', ')} · ${record.state}`;
+}
+
+/** The numbers a confirmation repeats: "132 runs, 10 assets, 142 asset partitions (about 57 min)". */
+export function planNumbers(plan: BackfillPlan): string {
+  const s = plan.summary;
+  const estimate = s.estimateMs === null ? '' : s.estimatedRuns === s.runs ? ` (about ${formatDuration(s.estimateMs)} one after another)` : ` (past durations cover ${s.estimatedRuns} of the runs: about ${formatDuration(s.estimateMs)} for those)`;
+  return `${plural(s.runs, 'run')}, ${plural(s.assets, 'asset')}, ${plural(s.partitions, 'asset partition')}${estimate}`;
+}
+
+/** An asset's partitions in a line: "3 · 2024-01-01...2024-01-03" or "unpartitioned". */
+export function plannedAssetText(asset: BackfillPlan['assets'][number]): string {
+  if (asset.partitions === null) return 'unpartitioned';
+  const ranges = asset.partitions.ranges;
+  const shown = ranges.slice(0, 3).map(([a, b]) => (a === b ? a : `${a}...${b}`));
+  return `${plural(asset.count, 'partition')} · ${shown.join(', ')}${ranges.length > 3 ? `, and ${ranges.length - 3} more ranges` : ''}`;
+}
+
+/** A run's command for reading (runs are launched as argv): arguments a shell would split are quoted. */
+export function commandText(run: Pick<PlannedRun, 'argv'>): string {
+  return run.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CommandSettings } from '../../core/backfill/commands';
+import type { BackfillPlan, BackfillRequest, PartitionFilter } from '../../core/backfill/plan';
+import type { SourcePartitions } from '../../core/partitions/impact';
+import { commandText, planNumbers, plannedAssetText, plural, runLabel } from '../../core/view/backfillText';
+import type { LocatedAsset } from '../../core/view/workspaceIndex';
+import { backfillSettings, setInstancePath, type BackfillSettings } from '../config';
+import type { InstanceMonitor } from '../instanceMonitor';
+import { loadCore } from '../lazyCore';
+import { createLogger } from '../log';
+import type { BackfillManager } from './backfillManager';
+
+const log = createLogger('backfill');
+
+export type BackfillMode = 'pick' | 'staleDownstream' | 'materialize';
+
+export interface FlowDeps {
+  monitor: InstanceMonitor;
+  manager: BackfillManager;
+}
+
+/** Why nothing runs in Restricted Mode, with the way out. */
+async function refuseUntrusted(): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(
+    'Asset Lineage: backfills run Dagster on your machine, and this workspace is in Restricted Mode, where nothing is launched. Trust the workspace to run backfills.',
+    'Manage Workspace Trust',
+  );
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
+/**
+ * Right-click → Backfill…: pick partitions and whether downstream assets come too, see the plan
+ * (assets, partitions, the exact commands, a total), confirm, launch and follow it.
+ */
+export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: BackfillMode): Promise<void> {
+  if (!vscode.workspace.isTrusted) return refuseUntrusted();
+  const { settings, problems } = backfillSettings();
+  for (const p of problems) log.warn(p);
+  const userKey = asset.userKey;
+  const partitioned = asset.node.partitions !== null;
+
+  let request: BackfillRequest;
+  if (mode === 'materialize' || !partitioned) {
+    const downstream = mode === 'staleDownstream' ? true : await pickDownstream(userKey);
+    if (downstream === undefined) return;
+    request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream, only: mode === 'staleDownstream' ? ['stale'] : [] };
+  } else if (mode === 'staleDownstream') {
+    request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream: true, only: ['stale', 'failed'] };
+  } else {
+    const picked = await pickPartitions(asset);
+    if (!picked) return;
+    const downstream = await pickDownstream(userKey);
+    if (downstream === undefined) return;
+    request = { roots: [{ key: asset.node.key, partitions: picked.partitions }], downstream, only: picked.only };
+  }
+
+  const home = await instanceHome(deps.monitor, asset);
+  if (home === undefined) return;
+  const commands = await commandSettings(settings, asset);
+  let plan: BackfillPlan;
+  try {
+    plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asset Lineage: planning the backfill of ${userKey}…` }, () =>
+      loadCore().planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: home && existsSync(join(home, 'history')) ? home : null, request, now: Date.now(), commands }),
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn(`planning ${userKey} failed: ${message}`);
+    void vscode.window.showErrorMessage(`Asset Lineage: cannot plan this backfill: ${message}`);
+    return;
+  }
+  if (plan.runs.length === 0) {
+    void vscode.window.showInformationMessage(`Asset Lineage: nothing to backfill for ${userKey}.${plan.warnings.length ? ` ${plan.warnings.join(' ')}` : ''}`);
+    return;
+  }
+  if (!(await preview(plan, userKey, home, settings))) return;
+  if (plan.summary.partitions > settings.confirmAbovePartitions) {
+    const go = `Launch ${plural(plan.summary.runs, 'run')}`;
+    const answer = await vscode.window.showWarningMessage(
+      `This backfill is large: ${planNumbers(plan)}. Launch it?`,
+      { modal: true, detail: `Above ${settings.confirmAbovePartitions} partitions (assetLineage.backfill.confirmAbovePartitions), Asset Lineage asks twice.` },
+      go,
+    );
+    if (answer !== go) return;
+  }
+  const core = loadCore();
+  const record = core.newBackfillRecord(plan, {
+    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    title: `${userKey}${request.downstream ? ' and downstream' : ''}`,
+    folder: asset.folder.root,
+    createdAt: Date.now(),
+    env: home ? { DAGSTER_HOME: home } : {},
+    options: { concurrency: settings.concurrency, stopOnFailure: settings.stopOnFailure, retries: settings.retries, backoffMs: settings.retryBackoffSeconds * 1000 },
+    hooks: { before: settings.beforeHook, after: settings.afterHook },
+  });
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(asset.folder.root));
+  void vscode.commands.executeCommand('assetLineage.backfills.focus');
+  await deps.manager.start(record, folder);
+}
+
+async function pickPartitions(asset: LocatedAsset): Promise<{ partitions: SourcePartitions; only: PartitionFilter[] } | undefined> {
+  type Item = vscode.QuickPickItem & { choice?: { partitions: SourcePartitions; only: PartitionFilter[] } | 'range' | 'keys' };
+  const all: SourcePartitions = { kind: 'all' };
+  const items: Item[] = [
+    { label: '$(calendar) A range…', description: 'FIRST...LAST, as Dagster writes ranges', choice: 'range' },
+    { label: '$(list-selection) Some keys…', description: 'comma-separated', choice: 'keys' },
+    { label: '$(circle-large-outline) Only missing', description: 'never materialized', choice: { partitions: all, only: ['missing'] } },
+    { label: '$(error) Only failed', description: 'the latest run failed', choice: { partitions: all, only: ['failed'] } },
+    { label: '$(warning) Only stale', description: "Dagster's stale status (code, data or dependencies changed)", choice: { partitions: all, only: ['stale'] } },
+    { label: '$(checklist) Missing, failed or stale', choice: { partitions: all, only: ['missing', 'failed', 'stale'] } },
+    { label: '$(symbol-array) All partitions', choice: { partitions: all, only: [] } },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${asset.userKey}: which partitions?`, placeHolder: 'Pick partitions' });
+  if (!pick?.choice) return undefined;
+  if (pick.choice === 'range') {
+    const text = await vscode.window.showInputBox({
+      title: `Backfill ${asset.userKey}: a range of partitions`,
+      prompt: 'FIRST...LAST (three dots; both ends included)',
+      validateInput: (value) => (value.split('...').length === 2 && value.split('...').every((s) => s.trim()) ? null : 'Write the first and last key with three dots between them, e.g. 2024-01-01...2024-01-31'),
+    });
+    if (!text) return undefined;
+    const [start, end] = text.split('...').map((s) => s.trim()) as [string, string];
+    return { partitions: { kind: 'range', start, end }, only: [] };
+  }
+  if (pick.choice === 'keys') {
+    const text = await vscode.window.showInputBox({ title: `Backfill ${asset.userKey}: partition keys`, prompt: 'Keys separated by commas', validateInput: (value) => (value.trim() ? null : 'Write at least one key') });
+    if (!text) return undefined;
+    return { partitions: { kind: 'keys', keys: text.split(',').map((k) => k.trim()).filter(Boolean) }, only: [] };
+  }
+  return pick.choice;
+}
+
+async function pickDownstream(userKey: string): Promise<boolean | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: `$(arrow-down) ${userKey} and everything downstream`, description: 'the partitions each mapping reaches', downstream: true },
+      { label: `$(circle-filled) ${userKey} only`, downstream: false },
+    ],
+    { title: `Backfill ${userKey}: include downstream assets?` },
+  );
+  return pick?.downstream;
+}
+
+/**
+ * The instance runs are recorded in: without DAGSTER_HOME Dagster writes to a temporary folder and
+ * deletes it, so nothing would show. With none yet, offer to create one in the workspace.
+ * Resolves to null to launch without one (the user said so), undefined to stop.
+ */
+async function instanceHome(monitor: InstanceMonitor, asset: LocatedAsset): Promise<string | null | undefined> {
+  const view = monitor.current;
+  if (view.kind === 'state' && view.local) return view.home;
+  if (view.kind === 'state') {
+    const answer = await vscode.window.showWarningMessage(
+      `Asset Lineage: state comes from ${view.source}; runs launched here are recorded in a local instance, not there.`,
+      { modal: true, detail: 'Pick a local instance folder, or use the webserver to launch (not yet available from here).' },
+      'Launch Without an Instance',
+    );
+    return answer ? null : undefined;
+  }
+  const create = 'Create .dagster in the Workspace';
+  const answer = await vscode.window.showWarningMessage(
+    'Asset Lineage: no Dagster instance was found. Without one (DAGSTER_HOME), Dagster records the runs in a temporary folder and deletes it, so nothing here would update.',
+    { modal: true },
+    create,
+    'Launch Without an Instance',
+  );
+  if (answer === create) {
+    const home = join(asset.folder.root, '.dagster');
+    mkdirSync(home, { recursive: true });
+    await setInstancePath('.dagster');
+    log.info(`created the instance folder ${home}`);
+    return home;
+  }
+  return answer ? null : undefined;
+}
+
+/** The Dagster command: the setting, else the workspace's Python environment, else `dagster` on PATH. */
+async function commandSettings(settings: BackfillSettings, asset: LocatedAsset): Promise<CommandSettings> {
+  const python = settings.dagsterCommand.length && settings.dgCommand.length ? null : await selectedInterpreter(asset);
+  const fromEnv = (tool: string): string[] | null => {
+    if (!python) return null;
+    const bin = join(dirname(python), process.platform === 'win32' ? `${tool}.exe` : tool);
+    return existsSync(bin) ? [bin] : null;
+  };
+  return {
+    dagster: settings.dagsterCommand.length ? settings.dagsterCommand : (fromEnv('dagster') ?? (python ? [python, '-m', 'dagster'] : ['dagster'])),
+    dg: settings.dgCommand.length ? settings.dgCommand : (fromEnv('dg') ?? ['dg']),
+    useDg: settings.useDg,
+  };
+}
+
+/** The Python extension's interpreter for the folder, when that extension is installed. */
+async function selectedInterpreter(asset: LocatedAsset): Promise<string | null> {
+  const extension = vscode.extensions.getExtension('ms-python.python');
+  if (!extension) return null;
+  try {
+    const api = (extension.isActive ? extension.exports : await extension.activate()) as unknown;
+    const environments = (api as { environments?: { getActiveEnvironmentPath?: (resource?: vscode.Uri) => { path?: unknown } } }).environments;
+    const path = environments?.getActiveEnvironmentPath?.(vscode.Uri.file(asset.folder.root))?.path;
+    return typeof path === 'string' && path ? path : null;
+  } catch (error) {
+    log.warn(`the Python extension did not give an interpreter: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/** The plan in a list: numbers, assets with their partitions, every command; launch or cancel. */
+async function preview(plan: BackfillPlan, userKey: string, home: string | null, settings: BackfillSettings): Promise<boolean> {
+  type Item = vscode.QuickPickItem & { launch?: boolean };
+  const items: Item[] = [
+    { label: `$(play) Launch ${plural(plan.summary.runs, 'run')}`, description: planNumbers(plan), launch: true },
+    { label: '$(close) Cancel', launch: false },
+    { label: 'Assets', kind: vscode.QuickPickItemKind.Separator },
+    ...plan.assets.map((a): Item => ({ label: `${a.role === 'root' ? '$(target)' : '$(arrow-small-down)'} ${a.key.join('/')}`, description: plannedAssetText(a), detail: a.role === 'root' ? 'picked' : 'downstream, through the partition mappings' })),
+    ...plan.skipped.map((s): Item => ({ label: `$(debug-step-over) ${s.key.join('/')}`, description: `not launched: ${s.reason}` })),
+    ...(plan.warnings.length ? [{ label: 'Warnings', kind: vscode.QuickPickItemKind.Separator } as Item, ...plan.warnings.map((w): Item => ({ label: `$(warning) ${w}` }))] : []),
+    { label: `Runs (in ${home ? `DAGSTER_HOME=${home}` : 'no instance'}; ${settings.concurrency === 1 ? 'one at a time' : `up to ${settings.concurrency} at once`}${settings.stopOnFailure ? ', stop at the first failure' : ''})`, kind: vscode.QuickPickItemKind.Separator },
+    ...plan.runs.map((run): Item => ({ label: runLabel(run), description: run.after.length ? `after ${plural(run.after.length, 'run')}` : '', detail: commandText(run) })),
+    ...(settings.beforeHook.length || settings.afterHook.length
+      ? [
+          { label: 'Hooks', kind: vscode.QuickPickItemKind.Separator } as Item,
+          ...(settings.beforeHook.length ? [{ label: 'before', detail: commandText({ argv: settings.beforeHook }) }] : []),
+          ...(settings.afterHook.length ? [{ label: 'after, when every run succeeded', detail: commandText({ argv: settings.afterHook }) }] : []),
+        ]
+      : []),
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey}: ${planNumbers(plan)}`, placeHolder: 'Read the plan, then launch or cancel', matchOnDescription: true, matchOnDetail: true });
+  return pick?.launch === true;
+}

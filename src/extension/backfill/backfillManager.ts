@@ -1,0 +1,179 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { BackfillRecord, BackfillRunner } from '../../core/backfill/runner';
+import type { InstanceMonitor } from '../instanceMonitor';
+import { loadCore } from '../lazyCore';
+import { Disposable } from '../lifecycle';
+import { createLogger } from '../log';
+import { TaskLauncher } from './taskLauncher';
+
+const log = createLogger('backfill');
+
+/**
+ * The workspace's backfills: started, followed to the end, kept in workspace storage (written
+ * atomically after each change, restored after a reload), retried and cancelled. While runs
+ * finish, the instance is read again so the graph's strips and counts move with the backfill.
+ */
+export class BackfillManager extends Disposable {
+  private backfills: BackfillRecord[] = [];
+  private readonly runners = new Map<string, BackfillRunner>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  private loaded = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Saving and redrawing are coalesced: a backfill of thousands of runs changes state thousands of times. */
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private fireTimer: ReturnType<typeof setTimeout> | undefined;
+
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly storage: vscode.Uri | undefined,
+    private readonly monitor: InstanceMonitor,
+  ) {
+    super();
+  }
+
+  private get file(): string | null {
+    return this.storage ? join(this.storage.fsPath, 'backfills.json') : null;
+  }
+
+  /** Newest first. Loads the history on first use. */
+  list(): readonly BackfillRecord[] {
+    this.load();
+    return [...this.backfills].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  get(id: string): BackfillRecord | undefined {
+    return this.backfills.find((b) => b.id === id);
+  }
+
+  isRunning(id: string): boolean {
+    return this.runners.has(id);
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    const file = this.file;
+    if (!file) return;
+    const { backfills, problem } = loadCore().loadHistory(file, Date.now());
+    this.backfills = backfills;
+    if (problem) {
+      log.warn(problem);
+      void vscode.window.showWarningMessage(`Asset Lineage: ${problem}`);
+    }
+  }
+
+  /** Starts (or resumes) a backfill; resolves when it ends. */
+  async start(record: BackfillRecord, folder: vscode.WorkspaceFolder | undefined): Promise<BackfillRecord> {
+    this.load();
+    if (!vscode.workspace.isTrusted) throw new Error('Restricted Mode: nothing is launched in an untrusted workspace. Trust the workspace to run backfills.');
+    if (this.runners.has(record.id)) throw new Error(`backfill ${record.title} is already running`);
+    const core = loadCore();
+    const runner = new core.BackfillRunner(record, new TaskLauncher(folder), (next) => this.update(next));
+    this.runners.set(record.id, runner);
+    this.update(record);
+    log.info(`backfill ${record.id} "${record.title}": ${record.runs.filter((r) => r.state === 'queued').length} runs to launch`);
+    const progress = vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Backfill ${record.title}`, cancellable: true },
+      async (report, token) => {
+        token.onCancellationRequested(() => runner.cancel());
+        let done = 0;
+        const subscription = this.onDidChange(() => {
+          const current = runner.current;
+          const finished = current.runs.filter((r) => r.state !== 'queued' && r.state !== 'running').length;
+          if (finished > done) report.report({ increment: ((finished - done) / Math.max(1, current.runs.length)) * 100, message: `${finished} of ${current.runs.length} runs done` });
+          done = finished;
+        });
+        try {
+          return await runner.run();
+        } finally {
+          subscription.dispose();
+          this.runners.delete(record.id);
+        }
+      },
+    );
+    const result = await progress;
+    this.update(result);
+    const failed = result.runs.filter((r) => r.state === 'failed').length;
+    log.info(`backfill ${result.id} ended ${result.state}`);
+    if (result.state === 'succeeded') void vscode.window.showInformationMessage(`Asset Lineage: backfill ${result.title} succeeded (${result.runs.length} runs).`);
+    else if (result.state === 'failed') {
+      void vscode.window.showWarningMessage(`Asset Lineage: backfill ${result.title} ended with ${failed} failed run${failed === 1 ? '' : 's'}.`, 'Retry Failed', 'Show Backfills').then((choice) => {
+        if (choice === 'Retry Failed') void vscode.commands.executeCommand('assetLineage.retryBackfill', result.id);
+        if (choice === 'Show Backfills') void vscode.commands.executeCommand('assetLineage.backfills.focus');
+      });
+    }
+    return result;
+  }
+
+  async retry(id: string, folder: vscode.WorkspaceFolder | undefined): Promise<BackfillRecord | undefined> {
+    const record = this.get(id);
+    if (!record) return undefined;
+    return this.start(loadCore().retryFailed(record), folder);
+  }
+
+  cancel(id: string): void {
+    this.runners.get(id)?.cancel();
+  }
+
+  private update(record: BackfillRecord): void {
+    const at = this.backfills.findIndex((b) => b.id === record.id);
+    const previous = at === -1 ? undefined : this.backfills[at];
+    if (at === -1) this.backfills.push(record);
+    else this.backfills[at] = record;
+    // A backfill that starts or ends is saved and shown at once; steps in between within a moment.
+    const settled = record.state !== 'running' || previous === undefined;
+    if (settled) this.flush();
+    else {
+      this.saveTimer ??= setTimeout(() => this.flush(), 1000);
+      this.fireTimer ??= setTimeout(() => {
+        this.fireTimer = undefined;
+        this.changed.fire();
+      }, 150);
+    }
+    // A run that just succeeded wrote to the instance: read it again (coalesced).
+    for (const run of record.runs) {
+      const before = previous?.runs[run.index];
+      if (run.state !== before?.state && (run.state === 'failed' || run.state === 'succeeded')) {
+        log.info(`backfill ${record.id} run ${run.index + 1}: ${run.state}${run.exitCode !== null ? ` (exit code ${run.exitCode})` : ''}${run.message && run.message !== `exit code ${run.exitCode}` ? `: ${run.message}` : ''}`);
+      }
+    }
+    const newlyDone = record.runs.some((r, i) => r.state === 'succeeded' && previous?.runs[i]?.state !== 'succeeded');
+    if (newlyDone) this.refreshSoon();
+  }
+
+  private flush(): void {
+    clearTimeout(this.saveTimer);
+    clearTimeout(this.fireTimer);
+    this.saveTimer = undefined;
+    this.fireTimer = undefined;
+    this.save();
+    this.changed.fire();
+  }
+
+  private save(): void {
+    const file = this.file;
+    if (!file) return;
+    try {
+      loadCore().saveHistory(file, this.backfills);
+    } catch (error) {
+      log.error(`saving the backfill history to ${file} failed`, error);
+    }
+  }
+
+  private refreshSoon(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.monitor.refresh(), 300);
+  }
+
+  override dispose(): void {
+    clearTimeout(this.refreshTimer);
+    for (const runner of this.runners.values()) runner.cancel();
+    // What ran so far is kept; the next window reads these backfills back as interrupted.
+    clearTimeout(this.saveTimer);
+    clearTimeout(this.fireTimer);
+    this.save();
+    super.dispose();
+  }
+}
