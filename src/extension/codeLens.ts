@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { unmaterializedKinds } from '../core/model/graph';
 import { countLabel } from '../core/view/assetText';
+import { statusSentence, statusWords } from '../core/view/stateSummary';
+import type { InstanceMonitor } from './instanceMonitor';
 import { affectsCodeLens, codeLensEnabled } from './config';
 import type { AssetArgs } from './assetArgs';
 import type { DocumentAssets } from './documentAssets';
@@ -23,6 +25,7 @@ class LineageCodeLensProvider implements vscode.CodeLensProvider {
   constructor(
     private readonly scanner: WorkspaceScanner,
     private readonly documents: DocumentAssets,
+    private readonly monitor: InstanceMonitor,
   ) {}
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -42,6 +45,10 @@ class LineageCodeLensProvider implements vscode.CodeLensProvider {
         new vscode.CodeLens(range, { title: `↓ ${counts.downstream} downstream`, command: 'assetLineage.showDownstream', arguments: [args], tooltip: 'Show the downstream lineage in the graph' }),
         new vscode.CodeLens(range, { title: 'Show in graph', command: 'assetLineage.focusAsset', arguments: [args], tooltip: 'Focus the lineage graph on this asset' }),
       );
+      // What needs work, from the instance ("2 stale · 1 failed"); clicking shows it in the graph.
+      const needsWork = keys.length === 1 ? this.monitor.status(keys[0] as string) : undefined;
+      const words = needsWork ? statusWords(needsWork) : '';
+      if (needsWork && words) lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${words}`, command: 'assetLineage.focusAsset', arguments: [args], tooltip: statusSentence(needsWork) }));
       // Launching is offered where there is something Dagster materializes (not sources or stubs).
       const launchable = site.items.filter((a) => !unmaterializedKinds.has(a.node.kind));
       if (launchable.length) {
@@ -69,8 +76,10 @@ export class CodeLensController extends Disposable {
   constructor(
     private readonly scanner: WorkspaceScanner,
     private readonly documents: DocumentAssets,
+    private readonly monitor: InstanceMonitor,
   ) {
     super();
+    this.register(monitor.onDidChange(() => this.provider?.changed.fire()));
     this.register(vscode.workspace.onDidChangeConfiguration((event) => affectsCodeLens(event) && this.apply()));
     this.register(scanner.onDidChangeGraph(() => this.provider?.changed.fire()));
     this.register({ dispose: () => this.unregister() });
@@ -80,7 +89,7 @@ export class CodeLensController extends Disposable {
   private apply(): void {
     const enabled = codeLensEnabled();
     if (enabled && !this.registration) {
-      const provider = new LineageCodeLensProvider(this.scanner, this.documents);
+      const provider = new LineageCodeLensProvider(this.scanner, this.documents, this.monitor);
       const registration = vscode.languages.registerCodeLensProvider(selector, provider);
       this.provider = provider;
       this.registration = vscode.Disposable.from(registration, provider.changed);

@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
       panels,
       tree,
       tracker,
-      new CodeLensController(workspace, documents),
+      new CodeLensController(workspace, documents, monitor),
       new AssetLanguageFeatures(workspace, documents, monitor),
       new InstanceStatusBar(monitor, workspace, panels, context.secrets),
       new ScanProblems(workspace),

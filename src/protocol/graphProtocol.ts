@@ -22,6 +22,8 @@ export const graphViewStateSchema = z.object({
   search: z.string(),
   /** d3-zoom transform. */
   zoom: z.object({ x: z.number(), y: z.number(), k: z.number().positive() }).nullable(),
+  /** Show only assets with stale or impacted partitions (states saved before it existed: off). */
+  staleOnly: z.boolean().default(false),
 });
 export type GraphViewState = z.infer<typeof graphViewStateSchema>;
 
@@ -34,6 +36,7 @@ export const defaultViewState: GraphViewState = {
   selected: null,
   search: '',
   zoom: null,
+  staleOnly: false,
 };
 
 const requestId = z.number().int().nonnegative();

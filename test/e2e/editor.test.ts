@@ -37,6 +37,13 @@ describe('editor integration in a real VS Code', { timeout: 300_000 }, () => {
     // raw/voyages has one upstream asset (vessel_registry) in the example.
     assert.match(lens, /1 upstream/);
     assert.match(lens, /Show in graph/);
+    assert.match(lens, /Backfill…/, 'a partitioned asset offers a backfill');
+    // raw/port_calls, in the same file, has a failed partition in the example's instance.
+    await waitFor(
+      async () => ((await page.locator('.codelens-decoration').allInnerTexts()).some((t) => /1 failed/.test(t)) ? true : undefined),
+      60_000,
+      async () => `no CodeLens says what needs work: ${JSON.stringify(await page.locator('.codelens-decoration').allInnerTexts())}`,
+    );
     await session.screenshot('codelens');
   });
 

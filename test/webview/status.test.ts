@@ -133,6 +133,26 @@ describe('materialization status on the graph', { timeout: 240_000 }, () => {
     }
   });
 
+  test('"Stale only" shows just the assets with stale or impacted partitions, and all of them again when turned off', async () => {
+    const p = await harness.open({ theme: 'vscode-dark' });
+    await showGraph(p, graph);
+    const button = p.locator('#stale-only');
+    assert.equal(await button.isDisabled(), true, 'before any instance state there is nothing to filter by');
+    await sendState(p, instance());
+    assert.equal((await button.textContent())?.trim(), 'Stale only (4)');
+    await drawAfter(p, () => button.click());
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    assert.deepEqual((await nodeKeys(p)).sort(), ['analytics/congestion/idle_hours', 'raw/port_calls', 'raw/voyages', 'stg_voyages']);
+    assert.equal(await p.locator('#status').textContent(), '4 assets of 38 with stale or impacted partitions');
+    await screenshot(p, 'stale-only-dark');
+    // Nothing needs work any more: the view says so rather than showing an empty canvas.
+    await send(p, { type: 'state/set', state: instance(Object.fromEntries(Object.keys(assets).map((k) => [k, status({ fresh: 1 })])), 'all fresh') });
+    await p.waitForFunction(() => (document.getElementById('empty')?.textContent ?? '').includes('No asset has stale or impacted partitions'));
+    await drawAfter(p, () => button.click());
+    assert.equal(await button.getAttribute('aria-pressed'), 'false');
+    assert.equal((await nodeKeys(p)).length, graph.assets.length);
+  });
+
   test('failed wins over stale; impacted and missing get bands of their own, at least a few pixels wide', async () => {
     assert.deepEqual(await statusClasses('raw/port_calls'), ['status-failed']);
     assert.deepEqual((await bands('raw/port_calls')).map((b) => b.kind), ['failed', 'stale', 'fresh']);

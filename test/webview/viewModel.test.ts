@@ -27,6 +27,19 @@ describe('visible graph', () => {
     assert.deepEqual([...view.boxes.keys()].sort(), ['analytics', 'default', 'ingestion', 'warehouse']);
   });
 
+  test('"Stale only" keeps the listed assets and the edges between them; a focused asset stays', () => {
+    const only = new Set(['raw/voyages', 'raw/port_calls', 'stg_voyages'].map((k) => model.byUserKey.get(k)?.id as string));
+    const view = computeVisibleGraph(model, { focus: null, upstreamDepth: 2, downstreamDepth: 2, collapsedGroups: none, only });
+    assert.deepEqual(keysOf(view), ['raw/port_calls', 'raw/voyages', 'stg_voyages']);
+    const name = (id: string): string => {
+      const node = view.byId.get(id);
+      return node?.type === 'asset' ? node.asset.userKey : `(${id})`;
+    };
+    assert.deepEqual(view.edges.map((e) => `${name(e.source)} → ${name(e.target)}`).sort(), ['raw/voyages → raw/port_calls', 'raw/voyages → stg_voyages']);
+    const focused = computeVisibleGraph(model, { focus: 'marts/port_kpis', upstreamDepth: 1, downstreamDepth: 0, collapsedGroups: none, only });
+    assert.ok(keysOf(focused).includes('marts/port_kpis'), 'the focused asset is shown even when it needs no work');
+  });
+
   test('focus follows parents up and children down, never siblings', () => {
     const view = computeVisibleGraph(model, { focus: 'raw/port_calls', upstreamDepth: 1, downstreamDepth: 1, collapsedGroups: none });
     assert.deepEqual(keysOf(view), [

@@ -1,4 +1,4 @@
-import { toWebviewSchema, type GraphViewState, type ToWebview } from '../../src/protocol/graphProtocol';
+import { toWebviewSchema, type AssetStatus, type GraphViewState, type ToWebview } from '../../src/protocol/graphProtocol';
 import type { AssetGraph } from '../../src/core/model/graph';
 import { assertNever } from './assertNever';
 import { directionForKey, navigate, type Box } from './graph/keyboardNav';
@@ -68,6 +68,8 @@ export class LineageApp {
   private readonly disposers: (() => void)[] = [];
 
   private model: LineageModel | null = null;
+  /** Per-asset materialization status from the instance, by user key (null until one is read). */
+  private assetStatus: Map<string, AssetStatus> | null = null;
   private workspaceName = '';
   private scan: { state: 'scanning' | 'ready' | 'error'; message?: string | undefined } = { state: 'ready' };
   /** The graph and layout on screen (a newer one may be in the worker). */
@@ -102,6 +104,7 @@ export class LineageApp {
       clearFocus: () => this.clearFocus(),
       collapseAll: () => this.setAllCollapsed(true),
       expandAll: () => this.setAllCollapsed(false),
+      staleOnly: (on) => this.setStaleOnly(on),
     });
     const stage = html('div', { id: 'stage', className: 'stage' });
     this.emptyMessage = html('div', { id: 'empty', className: 'empty-message', attrs: { role: 'note' } });
@@ -221,8 +224,28 @@ export class LineageApp {
    * renderer keeps the latest, since the message may come before the first graph.
    */
   private setInstanceState(state: InstanceState | null): void {
-    this.renderer.setStatus(state === null ? null : new Map(Object.entries(state.assets)));
+    const before = this.staleKeys();
+    this.assetStatus = state === null ? null : new Map(Object.entries(state.assets));
+    this.renderer.setStatus(this.assetStatus);
     this.toolbar.setInstance(state === null ? null : instanceIndicator(state, new Date()));
+    // The filtered graph changes only when the set of assets needing work does.
+    if (this.state.staleOnly && !sameSet(before, this.staleKeys())) void this.refresh();
+    else this.updateChrome();
+  }
+
+  /** User keys of the assets with stale or impacted partitions (null: no state from an instance). */
+  private staleKeys(): Set<string> | null {
+    if (!this.assetStatus) return null;
+    const keys = new Set<string>();
+    for (const [key, status] of this.assetStatus) if (status.stale > 0 || status.impacted > 0) keys.add(key);
+    return keys;
+  }
+
+  private setStaleOnly(on: boolean): void {
+    this.state.staleOnly = on;
+    this.viewportIntent = { type: 'fit' };
+    this.persist();
+    void this.refresh();
   }
 
   // ── Graph and view state ──────────────────────────────────────────────────────────────────
@@ -258,7 +281,20 @@ export class LineageApp {
       upstreamDepth: this.state.upstreamDepth,
       downstreamDepth: this.state.downstreamDepth,
       collapsedGroups: new Set(this.state.collapsedGroups),
+      only: this.onlyIds(),
     };
+  }
+
+  /** The "Stale only" filter as model ids; null (no filter) until an instance has been read. */
+  private onlyIds(): Set<string> | null {
+    const keys = this.state.staleOnly ? this.staleKeys() : null;
+    if (!keys || !this.model) return null;
+    const ids = new Set<string>();
+    for (const key of keys) {
+      const asset = this.model.byUserKey.get(key);
+      if (asset) ids.add(asset.id);
+    }
+    return ids;
   }
 
   private persist(): void {
@@ -290,6 +326,7 @@ export class LineageApp {
     this.autoCollapsed = false;
     this.state.focus = null;
     this.state.collapsedGroups = [];
+    this.state.staleOnly = false;
     this.toolbar.setFocus(null);
     this.hint = null;
     this.viewportIntent = { type: 'fit' };
@@ -673,7 +710,7 @@ export class LineageApp {
     const view = this.shown?.view;
     const total = model?.assets.length ?? 0;
     const collapsed = model ? this.state.collapsedGroups.filter((g) => model.groups.includes(g)).length : 0;
-    const everythingShown = this.state.focus === null && collapsed === 0;
+    const everythingShown = this.state.focus === null && collapsed === 0 && !this.state.staleOnly;
     this.toolbar.setFocus(this.state.focus);
     this.toolbar.setShowAll(everythingShown ? 'Show full graph' : `Show all ${countLabel(total, 'asset', 'assets')}`, model !== null && !everythingShown);
     const hasGroups = (model?.groups.length ?? 0) > 1;
@@ -683,6 +720,9 @@ export class LineageApp {
     let empty = '';
     if (!model) empty = this.scan.state === 'error' ? `The scan failed: ${this.scan.message ?? 'see the Asset Lineage log'}` : 'Waiting for the lineage graph…';
     else if (total === 0) empty = `No Dagster assets found in ${this.workspaceName || 'this workspace'}.`;
+    else if (this.state.staleOnly && view?.assetCount === 0) empty = 'No asset has stale or impacted partitions. Turn off "Stale only" to see every asset.';
+    const stale = this.staleKeys();
+    this.toolbar.setStaleOnly(this.state.staleOnly, stale === null ? null : stale.size);
     this.emptyMessage.textContent = empty;
     this.emptyMessage.classList.toggle('hidden', empty === '');
 
@@ -704,6 +744,8 @@ export class LineageApp {
       text = '';
     } else if (this.state.focus !== null) {
       text = `${countLabel(view.assetCount, 'asset', 'assets')} of ${total.toLocaleString('en-US')} around ${this.state.focus} (${this.state.upstreamDepth} up, ${this.state.downstreamDepth} down)`;
+    } else if (this.state.staleOnly && this.assetStatus) {
+      text = `${countLabel(view.assetCount, 'asset', 'assets')} of ${total.toLocaleString('en-US')} with stale or impacted partitions`;
     } else if (this.autoCollapsed && collapsed > 0) {
       text = `Large graph: ${countLabel(total, 'asset', 'assets')} shown as ${countLabel(collapsed, 'collapsed group', 'collapsed groups')}`;
     } else if (collapsed > 0) {
@@ -729,4 +771,11 @@ export class LineageApp {
       api.postMessage({ type: 'export/failed', requestId, message: error instanceof Error ? error.message : String(error) });
     }
   }
+}
+
+function sameSet(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }

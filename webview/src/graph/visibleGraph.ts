@@ -7,6 +7,8 @@ export interface ViewOptions {
   upstreamDepth: number;
   downstreamDepth: number;
   collapsedGroups: ReadonlySet<string>;
+  /** When set, only these assets (by model id) are shown: the "Stale only" filter. */
+  only?: ReadonlySet<string> | null;
 }
 
 export interface AssetViewNode {
@@ -86,6 +88,7 @@ export function computeVisibleGraph(model: LineageModel, options: ViewOptions): 
   let assetCount = 0;
   for (const asset of model.assets) {
     if (inView && !inView.has(asset.id)) continue;
+    if (options.only && !options.only.has(asset.id) && asset !== focus) continue;
     assetCount++;
     const group = asset.asset.group;
     // The focused asset itself is never hidden inside a collapsed group.

@@ -10,6 +10,7 @@ export interface ToolbarActions {
   clearFocus(): void;
   collapseAll(): void;
   expandAll(): void;
+  staleOnly(on: boolean): void;
 }
 
 export const maxDepth = 50;
@@ -37,6 +38,7 @@ export class Toolbar {
   private readonly focusChip: HTMLElement;
   private readonly focusKey: HTMLElement;
   private readonly showAllButton: HTMLButtonElement;
+  private readonly staleOnlyButton: HTMLButtonElement;
   private readonly collapseAllButton: HTMLButtonElement;
   private readonly expandAllButton: HTMLButtonElement;
   private readonly fitButton: HTMLButtonElement;
@@ -99,6 +101,8 @@ export class Toolbar {
     this.collapseAllButton = this.button('collapse-all', 'Collapse groups', 'Show each group as one node', actions.collapseAll);
     this.expandAllButton = this.button('expand-all', 'Expand groups', 'Show the assets of every group', actions.expandAll);
     this.showAllButton = this.button('show-all', 'Show full graph', 'Show every asset: no focus, no collapsed groups', actions.showAll);
+    this.staleOnlyButton = this.button('stale-only', 'Stale only', 'Show only assets with stale or impacted partitions', () => actions.staleOnly(this.staleOnlyButton.getAttribute('aria-pressed') !== 'true'));
+    this.staleOnlyButton.setAttribute('aria-pressed', 'false');
     this.status = html('span', { id: 'status', className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
     // Not a live region: it changes every few seconds while Dagster writes.
     this.instanceDot = html('span', { className: 'instance-dot', text: '●', attrs: { 'aria-hidden': 'true' } });
@@ -109,10 +113,18 @@ export class Toolbar {
       html('span', { className: 'search-box' }, [this.search, this.searchCount]),
       this.focusChip,
       depths,
-      html('span', { className: 'buttons' }, [this.fitButton, this.collapseAllButton, this.expandAllButton, this.showAllButton]),
+      html('span', { className: 'buttons' }, [this.fitButton, this.collapseAllButton, this.expandAllButton, this.showAllButton, this.staleOnlyButton]),
       this.status,
       this.instance,
     ]);
+  }
+
+  /** The filter's state, and how many assets it would show (null: no instance state yet). */
+  setStaleOnly(on: boolean, count: number | null): void {
+    this.staleOnlyButton.setAttribute('aria-pressed', String(on));
+    this.staleOnlyButton.classList.toggle('pressed', on);
+    this.staleOnlyButton.textContent = count === null ? 'Stale only' : `Stale only (${count})`;
+    this.staleOnlyButton.disabled = count === null && !on;
   }
 
   setSearch(query: string): void {
