@@ -8,7 +8,9 @@
  *   state            readLocalInstance(home): latest events per asset partition, runs, provenance
  *   + input changes  readLocalInstance(home, { inputChanges: true }): with the upstream histories
  *                    that tell which inputs changed, what `stale` reads
- *   status           staleReport(graph, instance, now) over every asset partition, ≤ 1 s for 1,000,000
+ *   status           staleReport(graph, instance, now) over every asset partition, ≤ 1 s for 1,000,000:
+ *                    on the graph judged before (its plans kept, as across re-reads of the instance)
+ *                    and on a new graph object with the same contents (as after a rescan)
  *
  * The instance is generated once by bench/stateInstance.py (Python's sqlite3, Dagster 1.12's schema,
  * event JSON and provenance tags) into os.tmpdir()/asset-lineage-bench-state-<hash of the generator
@@ -363,8 +365,8 @@ async function main(): Promise<void> {
   );
   console.log(`  first report on this graph (its plans made, JIT cold; not judged): ${fmtMs(firstStatusMs)}`);
 
-  const runs = { baseline: [] as number[], state: [] as number[], changes: [] as number[], status: [] as number[] };
-  const cpu = { baseline: [] as number[], state: [] as number[], changes: [] as number[], status: [] as number[] };
+  const runs = { baseline: [] as number[], state: [] as number[], changes: [] as number[], status: [] as number[], statusNewGraph: [] as number[] };
+  const cpu = { baseline: [] as number[], state: [] as number[], changes: [] as number[], status: [] as number[], statusNewGraph: [] as number[] };
   const time = async <T>(which: keyof typeof runs, fn: () => Promise<T> | T): Promise<T> => {
     const c0 = cpuMs();
     const t0 = performance.now();
@@ -387,12 +389,18 @@ async function main(): Promise<void> {
       else if (which === 'state') await time(which, () => readLocalInstance(home));
       else {
         const instance = await time('changes', () => readLocalInstance(home, { inputChanges: true }));
-        await collect();
-        await time('status', () => staleReport(graph, instance, now));
+        // The same report on the graph the warm-up judged (its plans kept, as the extension keeps them
+        // across re-reads of the instance) and on a new graph object with the same nodes' contents
+        // (as after a rescan: plans made again); which goes first alternates.
+        const fresh = { ...graph, assets: graph.assets.map((a) => ({ ...a })) };
+        for (const which of r % 2 === 0 ? (['status', 'statusNewGraph'] as const) : (['statusNewGraph', 'status'] as const)) {
+          await collect();
+          await time(which, () => staleReport(which === 'status' ? graph : fresh, instance, now));
+        }
       }
     }
     console.log(
-      `  rep ${r + 1}/${reps}: baseline ${fmtMs(runs.baseline[r]!)}, state ${fmtMs(runs.state[r]!)}, + input changes ${fmtMs(runs.changes[r]!)}, status ${fmtMs(runs.status[r]!)}`,
+      `  rep ${r + 1}/${reps}: baseline ${fmtMs(runs.baseline[r]!)}, state ${fmtMs(runs.state[r]!)}, + input changes ${fmtMs(runs.changes[r]!)}, status ${fmtMs(runs.status[r]!)}, on a new graph ${fmtMs(runs.statusNewGraph[r]!)}`,
     );
   }
 
@@ -412,8 +420,9 @@ async function main(): Promise<void> {
   const stateMs = median(runs.state);
   const changesMs = median(runs.changes);
   const statusMs = median(runs.status);
+  const statusNewGraphMs = median(runs.statusNewGraph);
   const budgetMs = (STATUS_BUDGET_MS * allPartitions) / STATUS_BUDGET_PARTITIONS;
-  const statusPass = statusMs <= budgetMs;
+  const statusPass = statusMs <= budgetMs && statusNewGraphMs <= budgetMs;
   const rows: string[][] = [
     ['measure', 'time', 'ratio to baseline', 'CPU time', 'peak memory', 'budget', 'verdict'],
     [`baseline: SELECT ${fmtInt(base.rows)} materializations (${fmtMb(base.bytes)} of text)`, fmtMs(baseMs), '1.00 ×', fmtMs(median(cpu.baseline)), mem('baseline'), '', ''],
@@ -426,7 +435,16 @@ async function main(): Promise<void> {
       fmtMs(median(cpu.status)),
       mem('status'),
       `≤ ${fmtMs(budgetMs)}`,
-      statusPass ? 'PASS' : 'OVER',
+      statusMs <= budgetMs ? 'PASS' : 'OVER',
+    ],
+    [
+      'staleReport on a new graph object (plans made again)',
+      fmtMs(statusNewGraphMs),
+      `${(statusNewGraphMs / baseMs).toFixed(2)} ×`,
+      fmtMs(median(cpu.statusNewGraph)),
+      '',
+      `≤ ${fmtMs(budgetMs)}`,
+      statusNewGraphMs <= budgetMs ? 'PASS' : 'OVER',
     ],
   ];
   printTable(rows);
@@ -457,6 +475,7 @@ async function main(): Promise<void> {
     inputChangesMs: +changesMs.toFixed(1),
     statusMs: +statusMs.toFixed(1),
     firstStatusMs: +firstStatusMs.toFixed(1),
+    statusNewGraphMs: +statusNewGraphMs.toFixed(1),
     runsMs: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.map((x) => +x.toFixed(1))])),
     stateRatio: +(stateMs / baseMs).toFixed(3),
     inputChangesRatio: +(changesMs / baseMs).toFixed(3),

@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     });
     tree = new AssetsTreeView(workspace, monitor);
-    const backfills = new BackfillManager(context.storageUri, monitor);
+    const backfills = new BackfillManager(context.storageUri);
     const tracker = new EditorTracker(workspace, documents, panels);
     context.subscriptions.push(
       workspace,

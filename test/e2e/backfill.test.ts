@@ -110,7 +110,16 @@ describe('Backfill from a right-click in VS Code (code-server)', { timeout: 900_
       );
       await expandRow(page, `${asset} and downstream`);
       // Run rows are numbered ("1. feeds/… [2025-01-01]"); the Assets tree beside it has none such.
-      const runRows = (await sideBarRows(page)).map((r) => r.label).filter((label) => /^\d+\. /.test(label));
+      const numbered = async (): Promise<string[]> => (await sideBarRows(page)).map((r) => r.label).filter((label) => /^\d+\. /.test(label));
+      // The children of a row that just expanded are drawn a moment later.
+      const runRows = await waitFor(
+        async () => {
+          const rows = await numbered();
+          return rows.length >= planned.runs.length ? rows : undefined;
+        },
+        15_000,
+        async () => `the Backfills view lists ${(await numbered()).length} run rows, not ${planned.runs.length}`,
+      );
       assert.deepEqual(
         runRows.map((label) => Number(label.split('.')[0])),
         planned.runs.map((_, i) => i + 1),

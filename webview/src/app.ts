@@ -70,6 +70,8 @@ export class LineageApp {
   private model: LineageModel | null = null;
   /** Per-asset materialization status from the instance, by user key (null until one is read). */
   private assetStatus: Map<string, AssetStatus> | null = null;
+  /** User keys with stale or impacted partitions, from `assetStatus` (made once per state message). */
+  private staleKeySet: Set<string> | null = null;
   private workspaceName = '';
   private scan: { state: 'scanning' | 'ready' | 'error'; message?: string | undefined } = { state: 'ready' };
   /** The graph and layout on screen (a newer one may be in the worker). */
@@ -224,12 +226,13 @@ export class LineageApp {
    * renderer keeps the latest, since the message may come before the first graph.
    */
   private setInstanceState(state: InstanceState | null): void {
-    const before = this.staleKeys();
+    const before = this.staleKeySet;
     this.assetStatus = state === null ? null : new Map(Object.entries(state.assets));
+    this.staleKeySet = this.staleKeys();
     this.renderer.setStatus(this.assetStatus);
     this.toolbar.setInstance(state === null ? null : instanceIndicator(state, new Date()));
     // The filtered graph changes only when the set of assets needing work does.
-    if (this.state.staleOnly && !sameSet(before, this.staleKeys())) void this.refresh();
+    if (this.state.staleOnly && !sameSet(before, this.staleKeySet)) void this.refresh();
     else this.updateChrome();
   }
 
@@ -287,7 +290,7 @@ export class LineageApp {
 
   /** The "Stale only" filter as model ids; null (no filter) until an instance has been read. */
   private onlyIds(): Set<string> | null {
-    const keys = this.state.staleOnly ? this.staleKeys() : null;
+    const keys = this.state.staleOnly ? this.staleKeySet : null;
     if (!keys || !this.model) return null;
     const ids = new Set<string>();
     for (const key of keys) {
@@ -721,8 +724,7 @@ export class LineageApp {
     if (!model) empty = this.scan.state === 'error' ? `The scan failed: ${this.scan.message ?? 'see the Asset Lineage log'}` : 'Waiting for the lineage graph…';
     else if (total === 0) empty = `No Dagster assets found in ${this.workspaceName || 'this workspace'}.`;
     else if (this.state.staleOnly && view?.assetCount === 0) empty = 'No asset has stale or impacted partitions. Turn off "Stale only" to see every asset.';
-    const stale = this.staleKeys();
-    this.toolbar.setStaleOnly(this.state.staleOnly, stale === null ? null : stale.size);
+    this.toolbar.setStaleOnly(this.state.staleOnly, this.staleKeySet === null ? null : this.staleKeySet.size);
     this.emptyMessage.textContent = empty;
     this.emptyMessage.classList.toggle('hidden', empty === '');
 

@@ -106,7 +106,8 @@ export function findExecutable(program: string, pathVariable: string | undefined
   // A relative path with a folder in it ("./bin/dagster") is the caller's to resolve.
   if (program.includes('/') || (platform === 'win32' && program.includes('\\'))) return null;
   const separator = platform === 'win32' ? ';' : ':';
-  const extensions = platform === 'win32' ? ['', ...(options.pathExt ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
+  // Never a .bat or .cmd: Windows runs those through cmd.exe, which would read & | ^ % in a key.
+  const extensions = platform === 'win32' ? ['', ...(options.pathExt ?? '.COM;.EXE').split(';').filter((e) => e && !/^\.(bat|cmd)$/i.test(e))] : [''];
   for (const folder of (pathVariable ?? '').split(separator)) {
     if (!folder) continue;
     for (const extension of extensions) {

@@ -19,6 +19,11 @@ export interface LoadedHistory {
   backfills: BackfillRecord[];
   /** Why the file could not be used, when it could not. */
   problem: string | null;
+  /**
+   * False when the file is still there unread (it could not be read, or not be set aside): saving
+   * would replace it, so the caller keeps this session's backfills in memory only.
+   */
+  writable: boolean;
 }
 
 export function loadHistory(file: string, now: number): LoadedHistory {
@@ -26,32 +31,32 @@ export function loadHistory(file: string, now: number): LoadedHistory {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { backfills: [], problem: null };
-    return { backfills: [], problem: `could not read the backfill history ${file}: ${(error as Error).message}` };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { backfills: [], problem: null, writable: true };
+    return { backfills: [], problem: `could not read the backfill history ${file}: ${(error as Error).message}; backfills of this window are not saved`, writable: false };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { backfills: [], problem: setAside(file, now, `it is not JSON (${(error as Error).message})`) };
+    return setAside(file, now, `it is not JSON (${(error as Error).message})`);
   }
   const result = historySchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
-    return { backfills: [], problem: setAside(file, now, `it does not have the expected shape (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'})`) };
+    return setAside(file, now, `it does not have the expected shape (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'})`);
   }
   // Backfills that were running when the window closed did not finish under our eyes.
-  return { backfills: result.data.backfills.map((b) => interrupted(b, now)), problem: null };
+  return { backfills: result.data.backfills.map((b) => interrupted(b, now)), problem: null, writable: true };
 }
 
-function setAside(file: string, now: number, why: string): string {
+function setAside(file: string, now: number, why: string): LoadedHistory {
   const aside = `${file}.unreadable-${now}`;
   try {
     copyFileSync(file, aside);
     unlinkSync(file);
-    return `the backfill history could not be used: ${why}; it was kept as ${aside}`;
+    return { backfills: [], problem: `the backfill history could not be used: ${why}; it was kept as ${aside}`, writable: true };
   } catch (error) {
-    return `the backfill history could not be used: ${why}; setting it aside failed too (${(error as Error).message})`;
+    return { backfills: [], problem: `the backfill history could not be used: ${why}; setting it aside failed too (${(error as Error).message}), so backfills of this window are not saved`, writable: false };
   }
 }
 

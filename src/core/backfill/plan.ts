@@ -121,7 +121,7 @@ interface Batch {
   subset: PartitionSubset | null;
   stage: number;
   targets: Target[];
-  /** Its runs, in partition order; for single spaces `starts` are their first positions. */
+  /** Its runs, in partition order. */
   runs: DraftRun[];
 }
 
@@ -130,8 +130,6 @@ interface DraftRun {
   partitions: RunPartitions;
   /** The run's partitions as a subset (null: unpartitioned). */
   subset: PartitionSubset | null;
-  /** Position of its first partition (ordering within a batch). */
-  position: number;
   after: Set<DraftRun>;
   index: number;
 }
@@ -321,29 +319,29 @@ function formBatches(targets: Target[]): Batch[] {
 /** Single-run batches: one run per contiguous range; others: one run per partition; unpartitioned: one run. */
 function draftRuns(batches: Batch[]): DraftRun[] {
   const runs: DraftRun[] = [];
-  const add = (batch: Batch, partitions: RunPartitions, subset: PartitionSubset | null, position: number): void => {
-    const run: DraftRun = { batch, partitions, subset, position, after: new Set(), index: -1 };
+  const add = (batch: Batch, partitions: RunPartitions, subset: PartitionSubset | null): void => {
+    const run: DraftRun = { batch, partitions, subset, after: new Set(), index: -1 };
     batch.runs.push(run);
     runs.push(run);
   };
   for (const batch of batches) {
     const { space, subset } = batch;
     if (space === null || subset === null) {
-      add(batch, null, null, 0);
+      add(batch, null, null);
       continue;
     }
     if (subset.kind === 'single' && space.kind !== 'multi') {
       for (const [s, e] of subset.set.ranges()) {
         if (batch.singleRun) {
-          add(batch, e - s === 1 ? { kind: 'key', key: space.key(s) } : { kind: 'range', start: space.key(s), end: space.key(e - 1) }, new SingleSubset(space, IntervalSet.range(s, e)), s);
+          add(batch, e - s === 1 ? { kind: 'key', key: space.key(s) } : { kind: 'range', start: space.key(s), end: space.key(e - 1) }, new SingleSubset(space, IntervalSet.range(s, e)));
         } else {
-          for (let i = s; i < e; i++) add(batch, { kind: 'key', key: space.key(i) }, new SingleSubset(space, IntervalSet.range(i, i + 1)), i);
+          for (let i = s; i < e; i++) add(batch, { kind: 'key', key: space.key(i) }, new SingleSubset(space, IntervalSet.range(i, i + 1)));
         }
       }
       continue;
     }
     // Multi-partitioned: a run per key (ranges of multi keys are not a CLI form).
-    subsetKeys(subset).forEach((key, i) => add(batch, { kind: 'key', key }, subsetFromKeys(space, [key]).subset, i));
+    for (const key of subsetKeys(subset)) add(batch, { kind: 'key', key }, subsetFromKeys(space, [key]).subset);
   }
   return runs;
 }

@@ -186,7 +186,10 @@ export class BackfillRunner {
     if (before !== -1) {
       const ok = await this.step({ kind: 'hook', at: before }, `before hook`, signal, 0);
       if (!ok) {
-        this.finishQueued(signal.aborted ? 'cancelled' : 'skipped', signal.aborted ? 'the backfill was cancelled' : 'not started: the before hook failed');
+        const why = signal.aborted ? 'the backfill was cancelled' : 'not started: the before hook failed';
+        this.finishQueued(signal.aborted ? 'cancelled' : 'skipped', why);
+        const after = this.record.hooks.findIndex((h) => h.when === 'after' && h.state === 'queued');
+        if (after !== -1) this.updateHook(after, { state: signal.aborted ? 'cancelled' : 'skipped', message: why });
         return this.finish();
       }
     }
@@ -194,6 +197,7 @@ export class BackfillRunner {
     const after = this.record.hooks.findIndex((h) => h.when === 'after' && h.state === 'queued');
     if (after !== -1) {
       if (this.record.runs.every((r) => r.state === 'succeeded') && !signal.aborted) await this.step({ kind: 'hook', at: after }, 'after hook', signal, 0);
+      else if (signal.aborted) this.updateHook(after, { state: 'cancelled', message: 'the backfill was cancelled' });
       else this.updateHook(after, { state: 'skipped', message: 'not run: not every run succeeded' });
     }
     return this.finish();
@@ -276,9 +280,12 @@ export class BackfillRunner {
     }
   }
 
+  /** Settles every queued run at once (one new record, one change: a backfill may have thousands). */
   private finishQueued(state: 'skipped' | 'cancelled', message: string): void {
-    const now = this.clock.now();
-    for (const run of this.record.runs) if (run.state === 'queued') this.updateRun(run.index, { state, message, endedAt: now });
+    if (!this.record.runs.some((run) => run.state === 'queued')) return;
+    const endedAt = this.clock.now();
+    this.record = { ...this.record, runs: this.record.runs.map((run) => (run.state === 'queued' ? { ...run, state, message, endedAt } : run)) };
+    this.onChange(this.record);
   }
 
   private finish(): BackfillRecord {

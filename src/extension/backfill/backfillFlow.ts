@@ -6,7 +6,7 @@ import type { BackfillPlan, BackfillRequest, PartitionFilter } from '../../core/
 import type { SourcePartitions } from '../../core/partitions/impact';
 import { commandText, planNumbers, plannedAssetText, plural, runLabel } from '../../core/view/backfillText';
 import type { LocatedAsset } from '../../core/view/workspaceIndex';
-import { backfillSettings, setInstancePath, type BackfillSettings } from '../config';
+import { backfillSettings, instanceSettings, setInstancePath, type BackfillSettings } from '../config';
 import type { InstanceMonitor } from '../instanceMonitor';
 import { loadCore } from '../lazyCore';
 import { createLogger } from '../log';
@@ -45,7 +45,7 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
   if (mode === 'materialize' || !partitioned) {
     const downstream = mode === 'staleDownstream' ? true : await pickDownstream(userKey);
     if (downstream === undefined) return;
-    request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream, only: mode === 'staleDownstream' ? ['stale'] : [] };
+    request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream, only: mode === 'staleDownstream' ? ['stale', 'failed'] : [] };
   } else if (mode === 'staleDownstream') {
     request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream: true, only: ['stale', 'failed'] };
   } else {
@@ -148,8 +148,13 @@ async function pickDownstream(userKey: string): Promise<boolean | undefined> {
  * Resolves to null to launch without one (the user said so), undefined to stop.
  */
 async function instanceHome(monitor: InstanceMonitor, asset: LocatedAsset): Promise<string | null | undefined> {
-  const view = monitor.current;
+  // Not read yet (or nothing found last time): look again before deciding there is none.
+  const view = monitor.current.kind === 'none' ? await monitor.refresh() : monitor.current;
   if (view.kind === 'state' && view.local) return view.home;
+  if (view.kind === 'error') {
+    void vscode.window.showErrorMessage(`Asset Lineage: the backfill needs the Dagster instance its runs are recorded in, and it could not be read: ${view.message}`);
+    return undefined;
+  }
   if (view.kind === 'state') {
     const answer = await vscode.window.showWarningMessage(
       `Asset Lineage: state comes from ${view.source}; runs launched here are recorded in a local instance, not there.`,
@@ -166,6 +171,11 @@ async function instanceHome(monitor: InstanceMonitor, asset: LocatedAsset): Prom
     'Launch Without an Instance',
   );
   if (answer === create) {
+    // A folder the user configured is never replaced (it may be on a drive that is not mounted).
+    if (instanceSettings().settings.path) {
+      void vscode.window.showErrorMessage(`Asset Lineage: assetLineage.instance.path is set but no instance was found there (${view.message}). Fix the setting, or clear it to create one in the workspace.`);
+      return undefined;
+    }
     const home = join(asset.folder.root, '.dagster');
     mkdirSync(home, { recursive: true });
     await setInstancePath('.dagster');

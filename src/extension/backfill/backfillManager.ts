@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BackfillRecord, BackfillRunner } from '../../core/backfill/runner';
-import type { InstanceMonitor } from '../instanceMonitor';
 import { loadCore } from '../lazyCore';
 import { Disposable } from '../lifecycle';
 import { createLogger } from '../log';
@@ -11,25 +10,24 @@ const log = createLogger('backfill');
 
 /**
  * The workspace's backfills: started, followed to the end, kept in workspace storage (written
- * atomically after each change, restored after a reload), retried and cancelled. While runs
- * finish, the instance is read again so the graph's strips and counts move with the backfill.
+ * atomically after each change, restored after a reload), retried and cancelled. The runs write to
+ * the instance, whose watcher (`InstanceMonitor`) reads it again, so the graph's strips and counts
+ * move with the backfill.
  */
 export class BackfillManager extends Disposable {
   private backfills: BackfillRecord[] = [];
   private readonly runners = new Map<string, BackfillRunner>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   private loaded = false;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** False when the history file exists but could not be read: it is left alone. */
+  private writable = true;
   /** Saving and redrawing are coalesced: a backfill of thousands of runs changes state thousands of times. */
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly onDidChange = this.changed.event;
 
-  constructor(
-    private readonly storage: vscode.Uri | undefined,
-    private readonly monitor: InstanceMonitor,
-  ) {
+  constructor(private readonly storage: vscode.Uri | undefined) {
     super();
   }
 
@@ -56,8 +54,9 @@ export class BackfillManager extends Disposable {
     this.loaded = true;
     const file = this.file;
     if (!file) return;
-    const { backfills, problem } = loadCore().loadHistory(file, Date.now());
+    const { backfills, problem, writable } = loadCore().loadHistory(file, Date.now());
     this.backfills = backfills;
+    this.writable = writable;
     if (problem) {
       log.warn(problem);
       void vscode.window.showWarningMessage(`Asset Lineage: ${problem}`);
@@ -139,8 +138,6 @@ export class BackfillManager extends Disposable {
         log.info(`backfill ${record.id} run ${run.index + 1}: ${run.state}${run.exitCode !== null ? ` (exit code ${run.exitCode})` : ''}${run.message && run.message !== `exit code ${run.exitCode}` ? `: ${run.message}` : ''}`);
       }
     }
-    const newlyDone = record.runs.some((r, i) => r.state === 'succeeded' && previous?.runs[i]?.state !== 'succeeded');
-    if (newlyDone) this.refreshSoon();
   }
 
   private flush(): void {
@@ -154,7 +151,7 @@ export class BackfillManager extends Disposable {
 
   private save(): void {
     const file = this.file;
-    if (!file) return;
+    if (!file || !this.writable) return;
     try {
       loadCore().saveHistory(file, this.backfills);
     } catch (error) {
@@ -162,13 +159,7 @@ export class BackfillManager extends Disposable {
     }
   }
 
-  private refreshSoon(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.monitor.refresh(), 300);
-  }
-
   override dispose(): void {
-    clearTimeout(this.refreshTimer);
     for (const runner of this.runners.values()) runner.cancel();
     // What ran so far is kept; the next window reads these backfills back as interrupted.
     clearTimeout(this.saveTimer);

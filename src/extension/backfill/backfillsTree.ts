@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackfillRecord, HookRecord, RunRecord, StepState } from '../../core/backfill/runner';
+import { escapeMarkdown } from '../../core/view/assetText';
 import { backfillDescription, runLabel, stepDescription } from '../../core/view/backfillText';
 import { Disposable } from '../lifecycle';
 import type { BackfillManager } from './backfillManager';
@@ -66,7 +67,7 @@ export class BackfillsTree extends Disposable implements vscode.TreeDataProvider
       const retryable = !running && record.runs.some((r) => r.state !== 'succeeded');
       item.contextValue = running ? 'backfill-running' : retryable ? 'backfill-retryable' : 'backfill-done';
       item.tooltip = new vscode.MarkdownString(
-        `**${record.title}**\n\n${record.summary.runs} runs, ${record.summary.assets} assets, ${record.summary.partitions} asset partitions\n\nStarted ${new Date(record.createdAt).toLocaleString()}${record.endedAt ? `, ended ${new Date(record.endedAt).toLocaleString()}` : ''}`,
+        `**${escapeMarkdown(record.title)}**\n\n${record.summary.runs} runs, ${record.summary.assets} assets, ${record.summary.partitions} asset partitions\n\nStarted ${new Date(record.createdAt).toLocaleString()}${record.endedAt ? `, ended ${new Date(record.endedAt).toLocaleString()}` : ''}`,
       );
       return item;
     }
@@ -80,7 +81,7 @@ export class BackfillsTree extends Disposable implements vscode.TreeDataProvider
     item.contextValue = `backfill-${node.type}`;
     // The exact argv, one argument per line: what ran is never ambiguous.
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**${label}** (${step.state}${step.exitCode !== null ? `, exit code ${step.exitCode}` : ''})\n\n`);
+    md.appendMarkdown(`**${escapeMarkdown(label)}** (${step.state}${step.exitCode !== null ? `, exit code ${step.exitCode}` : ''})\n\n`);
     if (step.message) md.appendText(`${step.message}\n\n`);
     md.appendCodeblock(step.argv.join('\n'), 'text');
     md.appendText(`in ${step.cwd}`);

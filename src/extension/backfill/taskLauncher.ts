@@ -29,7 +29,8 @@ export class TaskLauncher implements StepLauncher {
     // Events are matched by this id: a fast process can end before `executeTask` resolves.
     const id = `${process.pid}-${Date.now()}-${++launched}`;
     const task = new vscode.Task({ type: 'assetLineage', label: step.label, id }, this.folder ?? vscode.TaskScope.Workspace, step.label, 'Asset Lineage', execution, []);
-    task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true, echo: true, showReuseMessage: false };
+    // One terminal for the backfill's runs (another opens only while it is busy), output kept.
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Shared, clear: false, echo: true, showReuseMessage: false };
     return new Promise((resolve) => {
       let running: vscode.TaskExecution | undefined;
       let settled = false;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -63,7 +63,8 @@ describe('running a backfill', () => {
     const done = await new BackfillRunner(record(p, { concurrency: 2 }), launcher, undefined, fakeClock()).run();
     assert.equal(done.state, 'succeeded');
     assert.equal(launcher.most, 2);
-    assert.ok(launcher.started.indexOf('sum') > launcher.started.indexOf('d3'));
+    // Ignoring `after`, sum (run 4) would start before d4 (run 5).
+    assert.deepEqual(launcher.started, ['d1', 'd2', 'd3', 'd4', 'sum']);
     assert.deepEqual(launcher.steps[0]?.env, { DAGSTER_HOME: '/w/.dagster' });
     assert.deepEqual(launcher.steps[0]?.argv, ['dagster', 'asset', 'materialize', '--select', 'a', '--partition', 'd1']);
   });
@@ -120,6 +121,7 @@ describe('running a backfill', () => {
     const none = await new BackfillRunner(record(plan([['d1', []]]), {}, hooks), blocked, undefined, fakeClock()).run();
     assert.deepEqual(blocked.started, ['before']);
     assert.deepEqual(states(none), ['skipped']);
+    assert.deepEqual(none.hooks.map((h) => h.state), ['failed', 'skipped'], 'the after hook is settled too, not left queued');
   });
 
   test('cancel kills what runs and starts nothing else', async () => {
@@ -159,7 +161,13 @@ describe('backfill history', () => {
     const loaded = loadHistory(file, 7);
     assert.deepEqual(loaded.backfills, []);
     assert.match(loaded.problem ?? '', /does not have the expected shape .*kept as .*backfills\.json\.unreadable-7/);
+    assert.equal(loaded.writable, true, 'set aside, so a new history may be written');
     assert.equal(readFileSync(join(dir, 'backfills.json.unreadable-7'), 'utf8'), '{"version":1,"backfills":[{"id":3}]}');
     assert.equal(loadHistory(join(dir, 'none.json'), 7).problem, null);
+    // A history that cannot be read at all (here a folder in its place) is left alone.
+    mkdirSync(join(dir, 'folder.json'));
+    const unreadable = loadHistory(join(dir, 'folder.json'), 7);
+    assert.equal(unreadable.writable, false);
+    assert.match(unreadable.problem ?? '', /not saved/);
   });
 });
