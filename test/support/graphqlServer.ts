@@ -80,6 +80,9 @@ export interface FakeBackfill {
 export interface FakeDagster {
   assets?: FakeAsset[];
   backfills?: FakeBackfill[];
+  /** `launchPartitionBackfill` arguments received, in order (the fake answers success, or `launchError`). */
+  launched?: unknown[];
+  launchError?: { __typename: string; message: string };
 }
 
 export interface RecordedRequest {
@@ -218,6 +221,10 @@ function rootValue(dagster: FakeDagster): Record<string, unknown> {
       if (cursor) results = results.slice(results.findIndex((backfill) => backfill.id === cursor) + 1);
       if (typeof limit === 'number') results = results.slice(0, limit);
       return { __typename: 'PartitionBackfills', results: results.map(backfillValue) };
+    },
+    launchPartitionBackfill: ({ backfillParams }: { backfillParams: unknown }) => {
+      (dagster.launched ??= []).push(backfillParams);
+      return dagster.launchError ?? { __typename: 'LaunchBackfillSuccess', backfillId: `bf-${dagster.launched.length}`, launchedRunIds: null };
     },
     partitionBackfillOrError: ({ backfillId }: { backfillId: string }) => {
       const found = backfills.find((backfill) => backfill.id === backfillId);

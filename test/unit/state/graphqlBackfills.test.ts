@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listBackfills, readBackfill } from '../../../src/core/state/graphql/backfills';
+import { launchBackfill, listBackfills, readBackfill } from '../../../src/core/state/graphql/backfills';
 import { GraphqlError } from '../../../src/core/state/graphql/client';
-import { startGraphqlServer, type FakeBackfill, type TestGraphqlServer } from '../../support/graphqlServer';
+import { startGraphqlServer, type FakeBackfill, type FakeDagster, type TestGraphqlServer } from '../../support/graphqlServer';
 
 /** Backfills as the webserver reports them: the list, and one backfill's progress. */
 
@@ -190,3 +190,38 @@ describe('backfills over GraphQL', () => {
     }
   });
 });
+
+describe('launching a backfill over GraphQL', () => {
+  test('each asset with its ranges (one entry per range), unpartitioned assets without partitions; the id comes back', async () => {
+    const dagster: FakeDagster = {};
+    const server = await startGraphqlServer(dagster);
+    try {
+      const id = await launchBackfill({ url: server.url }, [
+        { key: ['sales', 'daily'], ranges: [['2024-01-01', '2024-01-31'], ['2024-03-01', '2024-03-01']] },
+        { key: ['report'], ranges: null },
+      ]);
+      assert.equal(id, 'bf-1');
+      assert.deepEqual(JSON.parse(JSON.stringify(dagster.launched)), [
+        {
+          partitionsByAssets: [
+            { assetKey: { path: ['sales', 'daily'] }, partitions: { range: { start: '2024-01-01', end: '2024-01-31' } } },
+            { assetKey: { path: ['sales', 'daily'] }, partitions: { range: { start: '2024-03-01', end: '2024-03-01' } } },
+            { assetKey: { path: ['report'] } },
+          ],
+        },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("Dagster's refusal comes back with its type and message", async () => {
+    const server = await startGraphqlServer({ launchError: { __typename: 'UnauthorizedError', message: 'Not allowed to launch backfills' } });
+    try {
+      await assert.rejects(launchBackfill({ url: server.url }, [{ key: ['a'], ranges: null }]), (error: Error) => error instanceof GraphqlError && /refused the backfill \(UnauthorizedError\): Not allowed to launch backfills/.test(error.message));
+    } finally {
+      await server.close();
+    }
+  });
+});
+

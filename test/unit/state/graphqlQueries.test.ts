@@ -22,6 +22,7 @@ describe('GraphQL documents against Dagster\'s schema', () => {
       'assetNodesQuery',
       'backfillQuery',
       'backfillsQuery',
+      'launchBackfillMutation',
       'partitionStalenessQuery',
       'unpartitionedStateQuery',
     ]);

@@ -1,6 +1,6 @@
 import { GraphqlError, graphqlEndpoint, graphqlRequest, type GraphqlConnection } from './client';
-import { backfillQuery, backfillsQuery } from './queries';
-import { backfillResponseSchema, backfillsResponseSchema, type BackfillSummaryResponse } from './responses';
+import { backfillQuery, backfillsQuery, launchBackfillMutation } from './queries';
+import { backfillResponseSchema, backfillsResponseSchema, launchBackfillResponseSchema, type BackfillSummaryResponse } from './responses';
 
 /**
  * Backfills as the webserver reports them (§8 "Tracking a backfill"): the list, and one backfill's
@@ -128,3 +128,42 @@ export async function readBackfill(connection: GraphqlConnection, id: string, op
   const runs = answer.runs.map((run) => ({ runId: run.runId, status: run.status, startTime: seconds(run.startTime), endTime: seconds(run.endTime) }));
   return { ...summaryOf(answer), assets, runs, runIds: runs.map((run) => run.runId) };
 }
+
+/** What a backfill submitted to a webserver covers: each asset with its partitions as inclusive key ranges (none: unpartitioned). */
+export interface BackfillTarget {
+  key: readonly string[];
+  ranges: readonly (readonly [string, string])[] | null;
+}
+
+/**
+ * `LaunchBackfillParams` for an asset backfill with exact partitions (`partitionsByAssets`, §8 mode
+ * 3). The schema's `PartitionsSelector` takes one range, so an asset with several ranges is listed
+ * once per range. An unpartitioned asset is listed without partitions (for a partitioned one that
+ * would mean all of them, so it never happens here).
+ */
+export function backfillParams(targets: readonly BackfillTarget[]): Record<string, unknown> {
+  const partitionsByAssets: Record<string, unknown>[] = [];
+  for (const target of targets) {
+    const assetKey = { path: [...target.key] };
+    if (target.ranges === null) partitionsByAssets.push({ assetKey });
+    else for (const [start, end] of target.ranges) partitionsByAssets.push({ assetKey, partitions: { range: { start, end } } });
+  }
+  // No title or tags: `title` is newer than the schema this targets, and tag values are validated by Dagster.
+  return { partitionsByAssets };
+}
+
+/** Submits the backfill and returns its id; Dagster's errors come back as GraphqlErrors with its message. */
+export async function launchBackfill(connection: GraphqlConnection, targets: readonly BackfillTarget[]): Promise<string> {
+  const where = graphqlEndpoint(connection.url);
+  const data = await graphqlRequest(connection, {
+    document: launchBackfillMutation,
+    operationName: 'AssetLineageLaunchBackfill',
+    variables: { backfillParams: backfillParams(targets) },
+    schema: launchBackfillResponseSchema,
+    what: 'the backfill launch',
+  });
+  const answer = data.launchPartitionBackfill;
+  if (answer.__typename === 'LaunchBackfillSuccess' && 'backfillId' in answer) return answer.backfillId;
+  throw new GraphqlError('graphql', `${where} refused the backfill (${answer.__typename}): ${'message' in answer ? answer.message : 'no message'}`);
+}
+

@@ -169,3 +169,18 @@ query AssetLineageBackfill($backfillId: String!, $runLimit: Int) {
   }
 }
 ${backfillSummaryFields}`;
+
+/**
+ * Submits an asset backfill (`partitionsByAssets`: each asset with its partition ranges); Dagster's
+ * backfill daemon then makes the runs, applying each asset's backfill policy. Every member of the
+ * result union is an `Error` with a message except success.
+ */
+export const launchBackfillMutation = `
+mutation AssetLineageLaunchBackfill($backfillParams: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $backfillParams) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId launchedRunIds }
+    ... on Error { message }
+  }
+}
+`;

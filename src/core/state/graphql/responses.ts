@@ -151,3 +151,11 @@ export const backfillResponseSchema = z.object({
     pythonErrorSchema,
   ]),
 });
+
+/** `launchPartitionBackfill`: success, or any member of the union, all of which carry a message. */
+export const launchBackfillResponseSchema = z.object({
+  launchPartitionBackfill: z.union([
+    z.object({ __typename: z.literal('LaunchBackfillSuccess'), backfillId: z.string(), launchedRunIds: z.array(z.string().nullable()).nullable().optional() }),
+    z.object({ __typename: z.string(), message: z.string() }),
+  ]),
+});
