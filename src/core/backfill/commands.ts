@@ -25,6 +25,11 @@ export const defaultCommands: CommandSettings = Object.freeze({ dagster: Object.
 /** A run's partitions on the command line: one key, an inclusive range, or none (unpartitioned). */
 export type RunPartitions = { kind: 'key'; key: string } | { kind: 'range'; start: string; end: string } | null;
 
+/** A run's partitions as Dagster's CLI writes them: the key, `first...last`, or '' (unpartitioned). */
+export function runPartitionsText(partitions: RunPartitions): string {
+  return partitions === null ? '' : partitions.kind === 'key' ? partitions.key : `${partitions.start}...${partitions.end}`;
+}
+
 export class CommandError extends Error {}
 
 /** Characters Dagster's legacy selection clause takes in a key (`[./\w\d\[\]?_-]`, Python's `\w` is Unicode). */

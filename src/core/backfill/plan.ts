@@ -1,6 +1,6 @@
 import { keyId, keyToUserString } from '../model/assetKey';
 import { unmaterializedKinds, type AssetGraph, type AssetNode, type CodeLocationSummary } from '../model/graph';
-import { inferPartitionMapping } from '../model/partitionMappings';
+import { inferPartitionMapping, type PartitionMapping } from '../model/partitionMappings';
 import { PartitionsError } from '../partitions/errors';
 import { computeCombinedImpact, sourceSelection, type ImpactSelection, type ImpactSource, type SourcePartitions } from '../partitions/impact';
 import { IntervalSet } from '../partitions/intervalSet';
@@ -8,7 +8,7 @@ import { createSpace, type PartitionSpace, type SpaceContext, type UnknownSpace 
 import { upstreamOf } from '../partitions/mappings';
 import { allSubset, difference, intersection, isEmptySubset, SingleSubset, subsetFromKeys, subsetKeyRanges, subsetKeys, subsetSize, union, type PartitionSubset } from '../partitions/subsets';
 import type { VerdictSource } from '../stale/staleReport';
-import { CommandError, runCommand, type CommandSettings, type RunPartitions } from './commands';
+import { CommandError, runCommand, runPartitionsText, type CommandSettings, type RunPartitions } from './commands';
 
 /**
  * A backfill plan (§6): which partitions of which assets, in which runs, in which order, with the
@@ -351,15 +351,18 @@ function linkRuns(batches: Batch[], targets: Target[], spaceOf: (node: AssetNode
   const byId = new Map(targets.map((t) => [t.id, t]));
   const locators = batches.map(runLocator);
   for (const batch of batches) {
-    for (const run of batch.runs) {
-      for (const t of batch.targets) {
-        for (const dep of t.node.deps) {
-          const parent = byId.get(keyId(dep.key));
-          if (!parent) continue;
-          const needed = upstreamPartitions(t, parent, dep.partitionMapping, run, spaceOf);
+    for (const t of batch.targets) {
+      for (const dep of t.node.deps) {
+        const parent = byId.get(keyId(dep.key));
+        if (!parent) continue;
+        // Once per edge: the mapping Dagster uses (it may refuse it; then nothing is read through it).
+        const mapping = inferPartitionMapping(dep.partitionMapping, t.node.partitions, parent.node.partitions);
+        const locate = locators[parent.batch] as RunLocator;
+        for (const run of batch.runs) {
+          const needed = upstreamPartitions(t, parent, mapping, run, spaceOf);
           if (needed === null) continue;
           // A run never waits for itself: Dagster orders the assets (and a range's partitions) inside it.
-          for (const other of (locators[parent.batch] as RunLocator)(needed)) if (other !== run) run.after.add(other);
+          for (const other of locate(needed)) if (other !== run) run.after.add(other);
         }
       }
     }
@@ -410,12 +413,11 @@ function runLocator(batch: Batch): RunLocator {
  * The partitions of `parent` that `child` reads for the run's partitions: 'all' when either side is
  * unpartitioned (Dagster's whole-asset dependency), null when it reads none.
  */
-function upstreamPartitions(child: Target, parent: Target, explicit: AssetNode['deps'][number]['partitionMapping'], run: DraftRun, spaceOf: (node: AssetNode) => PartitionSpace | null): PartitionSubset | 'all' | null {
+function upstreamPartitions(child: Target, parent: Target, mapping: PartitionMapping, run: DraftRun, spaceOf: (node: AssetNode) => PartitionSpace | null): PartitionSubset | 'all' | null {
   const up = spaceOf(parent.node);
   const down = spaceOf(child.node);
   if (up === null || down === null || run.subset === null) return 'all';
   try {
-    const mapping = inferPartitionMapping(explicit, child.node.partitions, parent.node.partitions);
     const mapped = upstreamOf(mapping, up, down, run.subset).selection;
     if (mapped === null) return null;
     return mapped.kind === 'whole' ? 'all' : mapped;
@@ -459,6 +461,5 @@ function orderRuns(runs: DraftRun[]): DraftRun[] {
 
 function describeRun(run: DraftRun): string {
   const assets = run.batch.targets.map((t) => keyToUserString(t.node.key)).join(',');
-  const p = run.partitions;
-  return p === null ? assets : p.kind === 'key' ? `${assets} [${p.key}]` : `${assets} [${p.start}...${p.end}]`;
+  return run.partitions === null ? assets : `${assets} [${runPartitionsText(run.partitions)}]`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runPartitionsText } from './commands';
 import type { BackfillPlan } from './plan';
 
 /**
@@ -152,11 +153,6 @@ export function interrupted(record: BackfillRecord, now: number): BackfillRecord
   return { ...record, state: 'interrupted', endedAt: now, runs: record.runs.map(settle), hooks: record.hooks.map(settle) };
 }
 
-export function describeRunPartitions(run: Pick<RunRecord, 'partitions'>): string {
-  const p = run.partitions;
-  return p === null ? '' : p.kind === 'key' ? p.key : `${p.start}...${p.end}`;
-}
-
 /** Runs the record's queued steps to the end; `onChange` gets each new version of the record. */
 export class BackfillRunner {
   private record: BackfillRecord;
@@ -253,7 +249,7 @@ export class BackfillRunner {
       }
       const step = get();
       set({ state: 'running', attempts: step.attempts + 1, startedAt: this.clock.now(), endedAt: null, exitCode: null, message: attempt ? `attempt ${attempt + 1} of ${retries + 1}` : null });
-      const partitions = which.kind === 'run' ? describeRunPartitions(step as RunRecord) : '';
+      const partitions = which.kind === 'run' ? runPartitionsText((step as RunRecord).partitions) : '';
       let result: { exitCode: number | null; message?: string };
       try {
         result = await this.launcher.launch({ label: `${label}${partitions ? ` [${partitions}]` : ''}`, argv: step.argv, cwd: step.cwd, env: step.env }, signal);

@@ -1,6 +1,6 @@
 import type { AssetGraph } from '../model/graph';
 import { localVerdicts } from '../stale/staleReport';
-import { readLocalInstance, type LocalInstance } from '../state/localInstance';
+import { readLocalInstance } from '../state/localInstance';
 import type { CommandSettings } from './commands';
 import { pastRunDurations } from './estimates';
 import { BackfillPlanError, planBackfill, type BackfillPlan, type BackfillRequest } from './plan';
@@ -19,16 +19,14 @@ export interface WorkspacePlanInput {
   request: BackfillRequest;
   now: number;
   commands: CommandSettings;
-  /** An instance already read (the extension keeps one); read from `home` otherwise. */
-  instance?: LocalInstance;
 }
 
 export async function planInWorkspace(input: WorkspacePlanInput): Promise<BackfillPlan> {
   const { graph, root, home, request, now, commands } = input;
-  if (request.only.length && home === null && !input.instance) {
+  if (request.only.length && home === null) {
     throw new BackfillPlanError(`picking only ${request.only.join(' or ')} partitions needs a Dagster instance, and none was found`);
   }
-  const instance = input.instance ?? (home === null ? null : await readLocalInstance(home, { inputChanges: request.only.includes('stale') }));
+  const instance = home === null ? null : await readLocalInstance(home, { inputChanges: request.only.includes('stale') });
   if (!instance) return planBackfill(request, { graph, root, now, commands });
   return planBackfill(request, {
     graph,

@@ -1,4 +1,5 @@
 import { keyToUserString } from '../model/assetKey';
+import { runPartitionsText } from '../backfill/commands';
 import type { BackfillPlan, PlannedRun } from '../backfill/plan';
 import type { BackfillRecord, HookRecord, RunRecord } from '../backfill/runner';
 
@@ -15,14 +16,9 @@ export function formatDuration(ms: number): string {
   return m < 90 ? `${m} min` : `${(m / 60).toFixed(1)} h`;
 }
 
-function partitionsText(run: Pick<RunRecord, 'partitions'>): string {
-  const p = run.partitions;
-  return p === null ? '' : p.kind === 'key' ? ` [${p.key}]` : ` [${p.start}...${p.end}]`;
-}
-
 /** "3. raw, clean [2024-01-03]" */
 export function runLabel(run: Pick<RunRecord, 'index' | 'assets' | 'partitions'>): string {
-  return `${run.index + 1}. ${run.assets.map((a) => keyToUserString(a)).join(', ')}${partitionsText(run)}`;
+  return `${run.index + 1}. ${run.assets.map((a) => keyToUserString(a)).join(', ')}${run.partitions === null ? '' : ` [${runPartitionsText(run.partitions)}]`}`;
 }
 
 /** "succeeded in 42 s", "failed, exit code 1, 3 attempts", "skipped" */
