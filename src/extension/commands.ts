@@ -7,6 +7,7 @@ import { assetKeysOf, pickAsset } from './assetArgs';
 import { backfillFlow } from './backfill/backfillFlow';
 import type { BackfillManager } from './backfill/backfillManager';
 import { backfillIdOf } from './backfill/backfillsTree';
+import type { ImpactController } from './backfill/impactFlow';
 import type { InstanceMonitor } from './instanceMonitor';
 import type { EditorTracker } from './editorTracker';
 import type { GraphPanelManager } from './graphPanel';
@@ -22,6 +23,7 @@ export interface CommandDeps {
   tracker: EditorTracker;
   monitor: InstanceMonitor;
   backfills: BackfillManager;
+  impacts: ImpactController;
 }
 
 /** Opens an asset's definition beside the graph; stubs have none, and the user is told why. */
@@ -41,7 +43,7 @@ export async function openAsset(asset: LocatedAsset, column: vscode.ViewColumn):
 }
 
 /** Every command of the manifest. Extension lifetime: the disposables go to `context.subscriptions`. */
-export function registerCommands({ scanner, panels, tracker, monitor, backfills }: CommandDeps): vscode.Disposable[] {
+export function registerCommands({ scanner, panels, tracker, monitor, backfills, impacts }: CommandDeps): vscode.Disposable[] {
   /** The index, waiting for the first scan when a command comes before it finished. */
   const index = async (): Promise<WorkspaceIndex | undefined> => {
     const ready = scanner.index ?? (await scanner.ready());
@@ -179,6 +181,11 @@ export function registerCommands({ scanner, panels, tracker, monitor, backfills 
         if (asset) await backfillFlow({ monitor, manager: backfills }, asset, mode);
       }),
     ),
+    run('assetLineage.showImpact', async (arg) => {
+      const asset = await targetAsset(arg, 'show the impact of');
+      if (asset) await impacts.show(asset);
+    }),
+    run('assetLineage.clearImpact', () => impacts.cleared()),
     run('assetLineage.retryBackfill', async (arg) => {
       const id = backfillIdOf(arg);
       const record = id ? backfills.get(id) : undefined;

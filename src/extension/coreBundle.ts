@@ -9,7 +9,7 @@ export { discoverInstance } from '../core/state/instanceDiscovery';
 export { readRemoteWorkspaceStatus, readWorkspaceStatus } from '../core/stale/workspaceStatus';
 export { displayUrl } from '../core/state/graphql/client';
 export { codeSnapshotsSchema } from '../core/stale/codeChanges';
-export { planInWorkspace } from '../core/backfill/workspacePlan';
+export { impactInWorkspace, planInWorkspace } from '../core/backfill/workspacePlan';
 export { BackfillRunner, newBackfillRecord, retryFailed } from '../core/backfill/runner';
 export { loadHistory, saveHistory } from '../core/backfill/history';
 export { findExecutable } from '../core/backfill/commands';

@@ -3,6 +3,7 @@ import { AssetLanguageFeatures } from './assetLanguage';
 import { AssetsTreeView } from './assetsTree';
 import { BackfillManager } from './backfill/backfillManager';
 import { BackfillsTree } from './backfill/backfillsTree';
+import { ImpactController } from './backfill/impactFlow';
 import { CodeLensController } from './codeLens';
 import { openAsset, registerCommands } from './commands';
 import { DocumentAssets } from './documentAssets';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const documents = new DocumentAssets(workspace);
     const monitor = new InstanceMonitor(workspace, context.workspaceState, context.secrets);
     let tree: AssetsTreeView | undefined;
+    let impacts: ImpactController | undefined;
     const panels = new GraphPanelManager(context.extensionUri, workspace, monitor, {
       openAsset: async (userKey) => {
         const asset = workspace.index?.get(userKey);
@@ -40,9 +42,16 @@ export function activate(context: vscode.ExtensionContext): void {
       selectedInGraph: (userKey) => {
         if (userKey) tree?.reveal(userKey);
       },
+      requestImpact: async (userKey) => {
+        const asset = workspace.index?.get(userKey);
+        if (asset) await impacts?.show(asset);
+      },
+      backfillImpact: async () => impacts?.backfill(),
+      impactCleared: () => impacts?.cleared(),
     });
     tree = new AssetsTreeView(workspace, monitor);
     const backfills = new BackfillManager(context.storageUri);
+    impacts = new ImpactController(workspace, monitor, panels, { monitor, manager: backfills });
     const tracker = new EditorTracker(workspace, documents, panels);
     context.subscriptions.push(
       workspace,
@@ -56,8 +65,9 @@ export function activate(context: vscode.ExtensionContext): void {
       new InstanceStatusBar(monitor, workspace, panels, context.secrets),
       new ScanProblems(workspace),
       backfills,
+      impacts,
       new BackfillsTree(backfills),
-      ...registerCommands({ scanner: workspace, panels, tracker, monitor, backfills }),
+      ...registerCommands({ scanner: workspace, panels, tracker, monitor, backfills, impacts }),
     );
     log.info(`activated in ${Math.round(performance.now() - started)} ms${vscode.workspace.isTrusted ? '' : ' (Restricted Mode: the graph is read statically, nothing is run)'}`);
     // After activation returns, so start-up is not charged with loading the core.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ExportFormat } from '../core/view/exportData';
 import { graphHtml, newNonce } from '../core/view/graphHtml';
 import type { WorkspaceIndex } from '../core/view/workspaceIndex';
-import { graphViewType, toHostSchema, type ToHost, type ToWebview } from '../protocol/graphProtocol';
+import { graphViewType, toHostSchema, type ImpactOverlay, type ToHost, type ToWebview } from '../protocol/graphProtocol';
 import type { InstanceView, InstanceMonitor } from './instanceMonitor';
 import { Disposable } from './lifecycle';
 import { createLogger } from './log';
@@ -18,6 +18,12 @@ export interface GraphPanelHost {
   openAsset(userKey: string): Promise<void>;
   /** `node/selected`: the selection in the graph changed. */
   selectedInGraph(userKey: string | null): void;
+  /** `impact/request`: "Show Downstream Impact…" on an asset in the graph. */
+  requestImpact(userKey: string): Promise<void>;
+  /** `impact/backfill`: "Backfill These…" on the impact shown. */
+  backfillImpact(): Promise<void>;
+  /** `impact/cleared`: the graph no longer shows the impact. */
+  impactCleared(): void;
 }
 
 /** How long an export may take before the request is given up. */
@@ -40,6 +46,8 @@ export class GraphPanelManager extends Disposable {
   private current: GraphPanel | undefined;
   /** Counts panels opened or restored, so followers can tell a new panel from the one they posted to. */
   private generation = 0;
+  /** The impact the graph shows (kept for a panel opened or restored later). */
+  private impact: ImpactOverlay | null = null;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -92,6 +100,12 @@ export class GraphPanelManager extends Disposable {
     return this.adopt(panel);
   }
 
+  /** The impact to highlight, or null to clear it. */
+  setImpact(impact: ImpactOverlay | null): void {
+    this.impact = impact;
+    this.current?.setImpact(impact);
+  }
+
   /** Posts to the panel if it is open (following the editor never opens it). */
   postIfOpen(message: ToWebview): void {
     this.current?.post(message);
@@ -107,6 +121,7 @@ export class GraphPanelManager extends Disposable {
     if (this.scanner.index) graphPanel.setGraph(this.scanner.index);
     graphPanel.setStatus(this.scanner.status);
     graphPanel.setInstance(this.monitor.current);
+    graphPanel.setImpact(this.impact);
     return graphPanel;
   }
 }
@@ -126,6 +141,7 @@ export class GraphPanel extends Disposable {
   private index: WorkspaceIndex | undefined;
   private status: ScanStatus = { state: 'ready' };
   private instance: InstanceView | null = null;
+  private impact: ImpactOverlay | null = null;
   private nextRequestId = 1;
   private readonly exports = new Map<number, PendingExport>();
 
@@ -183,6 +199,11 @@ export class GraphPanel extends Disposable {
     if (this.ready) this.postNow(this.instanceMessage());
   }
 
+  setImpact(impact: ImpactOverlay | null): void {
+    this.impact = impact;
+    if (this.ready) this.postNow({ type: 'impact/set', impact });
+  }
+
   /** Posts now if the webview is ready, else queues: the newest view command of each kind wins. */
   post(message: ToWebview): void {
     if (this.isDisposed) return;
@@ -190,7 +211,7 @@ export class GraphPanel extends Disposable {
       this.postNow(message);
       return;
     }
-    if (message.type === 'graph/set' || message.type === 'status' || message.type === 'state/set') return;
+    if (message.type === 'graph/set' || message.type === 'status' || message.type === 'state/set' || message.type === 'impact/set') return;
     if (message.type === 'view/select') this.queue = this.queue.filter((m) => m.type !== 'view/select');
     if (message.type === 'view/focus' || message.type === 'view/showAll') this.queue = this.queue.filter((m) => m.type !== 'view/focus' && m.type !== 'view/showAll');
     this.queue.push(message);
@@ -254,6 +275,15 @@ export class GraphPanel extends Disposable {
       case 'export/failed':
         this.takeExport(message.requestId)?.reject(new Error(message.message));
         return;
+      case 'impact/request':
+        this.host.requestImpact(message.key).catch((error: unknown) => log.error(`showing the impact of ${message.key} failed`, error));
+        return;
+      case 'impact/backfill':
+        this.host.backfillImpact().catch((error: unknown) => log.error('the backfill of the impact failed', error));
+        return;
+      case 'impact/cleared':
+        this.host.impactCleared();
+        return;
       case 'log':
         if (message.level === 'error') webviewLog.error(message.message);
         else if (message.level === 'warn') webviewLog.warn(message.message);
@@ -284,6 +314,7 @@ export class GraphPanel extends Disposable {
     this.sendGraph();
     this.postNow(this.statusMessage());
     this.postNow(this.instanceMessage());
+    if (this.impact) this.postNow({ type: 'impact/set', impact: this.impact });
     const queued = this.queue;
     this.queue = [];
     for (const message of queued) this.postNow(message);

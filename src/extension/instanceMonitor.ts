@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetGraph } from '../core/model/graph';
 import type { CodeSnapshots } from '../core/stale/codeChanges';
+import type { LocalInstance } from '../core/state/localInstance';
 import type { AssetStatusSummary } from '../core/view/stateSummary';
 import { affectsInstance, instanceSettings } from './config';
 import { loadCore } from './lazyCore';
@@ -40,6 +41,11 @@ export class InstanceMonitor extends Disposable {
   /** The webserver read last, polled by the timer instead of files. */
   private remoteUrl: string | null = null;
   private lastRemoteRead = 0;
+  /**
+   * The local instance of the latest read, for plans and impact previews (reading it again costs
+   * as much as the read). Dropped when the next read starts, so two are never held at once.
+   */
+  private latestInstance: { home: string; instance: LocalInstance } | null = null;
   private fingerprint = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | null = null;
@@ -81,6 +87,11 @@ export class InstanceMonitor extends Disposable {
     return this.view;
   }
 
+  /** The local instance read last, if it is `home` and no read is under way. */
+  instanceAt(home: string): LocalInstance | null {
+    return !this.running && this.latestInstance?.home === home ? this.latestInstance.instance : null;
+  }
+
   /** The summary of one asset, when the instance has been read. */
   status(userKey: string): AssetStatusSummary | undefined {
     return this.view.kind === 'state' ? this.view.summaries.get(userKey) : undefined;
@@ -118,6 +129,7 @@ export class InstanceMonitor extends Disposable {
   private async read(): Promise<void> {
     const index = this.scanner.index;
     if (!index) return; // The graph arrives first; its event schedules a read.
+    this.latestInstance = null;
     const { settings, problems } = instanceSettings();
     problems.forEach((p) => log.warn(p));
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -152,6 +164,7 @@ export class InstanceMonitor extends Disposable {
         Date.now(),
       );
       await this.saveSnapshots(status.snapshots, previous.success ? previous.data : {});
+      this.latestInstance = { home, instance: status.instance };
       const source = `local instance ${displayPath(home, folders)} (${location.source})`;
       log.info(`read ${source}: ${status.summaries.size} assets judged; read ${Math.round(status.timings.read)} ms, judged ${Math.round(status.timings.judge)} ms`);
       this.publish({ kind: 'state', source, home, local: true, readAt: new Date(), summaries: status.summaries });

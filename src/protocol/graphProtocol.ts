@@ -62,6 +62,41 @@ export const assetStatusSchema = z.object({
 });
 export type AssetStatus = z.infer<typeof assetStatusSchema>;
 
+/** One asset in the impact overlay. */
+export const impactedAssetSchema = z.object({
+  /** The asset whose partitions were picked, or one they reach downstream. */
+  role: z.enum(['root', 'downstream']),
+  /** Edges on the shortest path from the root. */
+  depth: z.number().int().min(0),
+  /** Partitions affected (1 for an unpartitioned asset); null when the mapping cannot say. */
+  count: z.number().int().nonnegative().nullable(),
+  /** Partitions the asset has (1 when unpartitioned). */
+  total: z.number().int().nonnegative(),
+  partitioned: z.boolean(),
+  /** The affected partitions as ranges in words ("2025-01-01...2025-01-03, 2025-01-09"), or why they are unknown. */
+  ranges: z.string().max(500),
+  /** False for sources, external assets and stubs: reached, never materialized. */
+  materializable: z.boolean(),
+});
+export type ImpactedAssetView = z.infer<typeof impactedAssetSchema>;
+
+/**
+ * "Which downstream partitions do these partitions of this asset affect?": the graph highlights
+ * these assets with their counts and dims the rest until it is cleared.
+ */
+export const impactOverlaySchema = z.object({
+  root: assetKey,
+  /** What was picked, in words ("2025-01-01...2025-01-03", "the stale partitions"). */
+  picked: z.string().max(500),
+  /** By user key; the root included. */
+  assets: z.record(assetKey, impactedAssetSchema),
+  summary: z.object({ assets: z.number().int().nonnegative(), partitions: z.number().int().nonnegative() }),
+  warnings: z.array(z.string().max(500)).max(12),
+  /** "Backfill These…" is offered (a trusted workspace, and something to materialize). */
+  launchable: z.boolean(),
+});
+export type ImpactOverlay = z.infer<typeof impactOverlaySchema>;
+
 /** Host → webview. */
 export const toWebviewSchema = z.discriminatedUnion('type', [
   /** The whole graph (after every scan). The webview keeps its view state and re-lays out. */
@@ -94,6 +129,8 @@ export const toWebviewSchema = z.discriminatedUnion('type', [
       })
       .nullable(),
   }),
+  /** The impact of picked partitions to highlight, or null to clear it. */
+  z.object({ type: z.literal('impact/set'), impact: impactOverlaySchema.nullable() }),
   /** The scan is running or failed; the webview shows it without dropping the last graph. */
   z.object({ type: z.literal('status'), state: z.enum(['scanning', 'ready', 'error']), message: z.string().optional() }),
 ]);
@@ -115,6 +152,12 @@ export const toHostSchema = z.discriminatedUnion('type', [
     data: z.string(),
   }),
   z.object({ type: z.literal('export/failed'), requestId, message: z.string() }),
+  /** "Show Downstream Impact…" on the selected asset: the host asks which partitions. */
+  z.object({ type: z.literal('impact/request'), key: assetKey }),
+  /** "Backfill These…" on the impact shown: the host plans exactly that, with downstream. */
+  z.object({ type: z.literal('impact/backfill') }),
+  /** The user cleared the impact in the graph: the host stops keeping it current. */
+  z.object({ type: z.literal('impact/cleared') }),
   /** Errors and warnings inside the webview, for the extension's log. */
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
 ]);

@@ -129,4 +129,43 @@ describe('Backfill from a right-click in VS Code (code-server)', { timeout: 900_
       writeFileSync(join(outputDir, 'backfill-argv.json'), JSON.stringify(all, null, 2));
     });
   });
+
+  test('Show Downstream Impact… highlights what a range reaches; "Backfill These…" previews exactly that plan', { timeout: 300_000 }, async () => {
+    const { page } = session;
+    const planned = JSON.parse(
+      execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'plan', session.workspace, '--asset', asset, '--partitions', range, '--downstream', '--format', 'json'], { encoding: 'utf8' }),
+    ) as { runs: unknown[]; assets: { key: string[] }[] };
+    const launchedBefore = fake.recorded().length;
+    await step(session, 'impact-open', async () => {
+      graph = await showLineage(session);
+      await stableNodeCount(graph).catch(() => undefined);
+      await contextMenu(page, graph, `g.node[data-key="${asset}"]`, 'Show Downstream Impact…');
+      await pickItem(page, 'A range…');
+      const input = page.locator('.quick-input-widget input');
+      await input.fill(range);
+      await input.press('Enter');
+    });
+    await step(session, 'impact-graph', async () => {
+      const banner = graph.locator('#impact-banner:not(.hidden) .impact-text');
+      await banner.waitFor({ timeout: 60_000 });
+      const downstream = planned.assets.length - 1;
+      assert.match((await banner.textContent()) ?? '', new RegExp(`^Impact of ${asset} \\[${range.replace(/\./g, '\\.')}\\]: ${downstream} assets?, \\d+ partitions? downstream`));
+      const bright = await graph.locator('g.node.impact-hit').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-key')).sort());
+      assert.deepEqual(bright, planned.assets.map((a) => a.key.join('/')).sort(), 'the graph lights exactly the assets the backfill would touch');
+      assert.ok((await graph.locator('g.node.dimmed').count()) > 10, 'the rest of the graph is dimmed');
+      assert.match((await graph.locator(`g.node[data-key="${asset}"] text.impact-badge`).textContent()) ?? '', /^picked 3 of [\d,]+$/);
+      await session.screenshot('impact-graph');
+    });
+    await step(session, 'impact-backfill', async () => {
+      await graph.locator('#impact-backfill').click();
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await waitFor(async () => ((await rows.filter({ hasText: `Launch ${planned.runs.length} runs` }).count()) > 0 ? true : undefined), 60_000, async () => `"Backfill These…" does not preview ${planned.runs.length} runs: ${(await rows.allTextContents()).join(' | ')}`);
+      // Looked at, not launched.
+      await page.keyboard.press('Escape');
+      assert.equal(fake.recorded().length, launchedBefore, 'nothing was launched');
+      await graph.locator('#impact-clear').click();
+      await graph.locator('#impact-banner.hidden').waitFor({ state: 'attached', timeout: 10_000 });
+      assert.equal(await graph.locator('g.node.dimmed').count(), 0);
+    });
+  });
 });

@@ -1,7 +1,8 @@
-import { toWebviewSchema, type AssetStatus, type GraphViewState, type ToWebview } from '../../src/protocol/graphProtocol';
+import { toWebviewSchema, type AssetStatus, type GraphViewState, type ImpactOverlay, type ToWebview } from '../../src/protocol/graphProtocol';
 import type { AssetGraph } from '../../src/core/model/graph';
 import { assertNever } from './assertNever';
 import { directionForKey, navigate, type Box } from './graph/keyboardNav';
+import { impactSummary, viewImpact, type ViewImpact } from './graph/impact';
 import { countLabel } from './graph/labels';
 import { buildLineageModel, type LineageModel, type ModelAsset } from './graph/lineageModel';
 import { instanceIndicator, type InstanceState } from './graph/nodeStatus';
@@ -15,6 +16,7 @@ import { Minimap, minimapThreshold, readableScale } from './render/minimap';
 import { assetNodeText, createTextMeasurer, groupNodeText, type AssetNodeText, type MeasureText } from './render/nodeMetrics';
 import { ZoomController } from './render/zoomController';
 import { html } from './ui/dom';
+import { ImpactBanner } from './ui/impactBanner';
 import { Toolbar } from './ui/toolbar';
 import { cloneState, restoreViewState, summariseIssues } from './viewState';
 import { describeError, HostLog, type VsCodeApi } from './vscodeApi';
@@ -65,6 +67,7 @@ export class LineageApp {
   private readonly minimap: Minimap;
   private readonly measure: MeasureText;
   private readonly emptyMessage: HTMLElement;
+  private readonly impactBanner: ImpactBanner;
   private readonly disposers: (() => void)[] = [];
 
   private model: LineageModel | null = null;
@@ -72,6 +75,10 @@ export class LineageApp {
   private assetStatus: Map<string, AssetStatus> | null = null;
   /** User keys with stale or impacted partitions, from `assetStatus` (made once per state message). */
   private staleKeySet: Set<string> | null = null;
+  /** Picked partitions and what they reach downstream, highlighted until cleared (from the host). */
+  private impact: ImpactOverlay | null = null;
+  /** The impact on the graph in view, made again only when either changes. */
+  private impactInView: { impact: ImpactOverlay; view: VisibleGraph; result: ViewImpact } | null = null;
   private workspaceName = '';
   private scan: { state: 'scanning' | 'ready' | 'error'; message?: string | undefined } = { state: 'ready' };
   /** The graph and layout on screen (a newer one may be in the worker). */
@@ -124,7 +131,11 @@ export class LineageApp {
       toggleGroup: (group) => this.toggleGroup(group),
       backgroundClick: () => this.select(null, { notifyHost: true }),
     }, options.createOverviewWorker ?? null);
-    stage.append(this.emptyMessage, busy);
+    this.impactBanner = new ImpactBanner({
+      backfill: () => this.options.api.postMessage({ type: 'impact/backfill' }),
+      clear: () => this.clearImpact(),
+    });
+    stage.append(this.emptyMessage, this.impactBanner.element, busy);
     this.zoom = new ZoomController(this.renderer.svg, this.renderer.viewport);
     this.zoom.onEnd((zoom) => {
       if (!this.shown) return;
@@ -215,6 +226,10 @@ export class LineageApp {
         return this.updateChrome();
       case 'state/set':
         return this.setInstanceState(message.state);
+      case 'impact/set':
+        this.impact = message.impact;
+        this.applyHighlight();
+        return;
       default:
         return assertNever(message, 'message');
     }
@@ -504,9 +519,15 @@ export class LineageApp {
         event.preventDefault();
         if (node.type === 'asset') this.focusOn(node.asset.userKey);
         return;
+      case 'i':
+      case 'I':
+        event.preventDefault();
+        if (node.type === 'asset') this.options.api.postMessage({ type: 'impact/request', key: node.asset.userKey });
+        return;
       case 'Escape':
         event.preventDefault();
-        this.select(null, { notifyHost: true });
+        if (this.impact !== null) this.clearImpact();
+        else this.select(null, { notifyHost: true });
         return;
       default:
         return;
@@ -521,7 +542,8 @@ export class LineageApp {
       this.toolbar.search.focus();
       this.toolbar.search.select();
     } else if (event.key === 'Escape' && !typing && !target?.closest('g.node')) {
-      this.select(null, { notifyHost: true });
+      if (this.impact !== null) this.clearImpact();
+      else this.select(null, { notifyHost: true });
     }
   }
 
@@ -681,7 +703,30 @@ export class LineageApp {
       countText = matches.length === 0 ? 'no matches' : countLabel(matches.length, 'match', 'matches') + (outside > 0 ? ` (${outside} outside this view)` : '');
     }
     this.toolbar.setSearchCount(countText);
-    this.renderer.applyHighlight({ selectedId: nodeFor(this.state.selected), focusId: nodeFor(this.state.focus), matchIds });
+    const impact = this.currentImpact(model, view);
+    this.impactBanner.show(this.impact, this.impact && impact ? impactSummary(this.impact, impact.outside) : '');
+    this.renderer.applyHighlight({ selectedId: nodeFor(this.state.selected), focusId: nodeFor(this.state.focus), matchIds, impact: impact?.nodes ?? null });
+  }
+
+  private currentImpact(model: LineageModel, view: VisibleGraph): ViewImpact | null {
+    const impact = this.impact;
+    if (impact === null) {
+      this.impactInView = null;
+      return null;
+    }
+    const cached = this.impactInView;
+    if (cached && cached.impact === impact && cached.view === view) return cached.result;
+    const result = viewImpact(impact, model, view);
+    this.impactInView = { impact, view, result };
+    return result;
+  }
+
+  /** Escape or "Clear": the graph stops showing the impact, and the host stops keeping it current. */
+  private clearImpact(): void {
+    if (this.impact === null) return;
+    this.impact = null;
+    this.options.api.postMessage({ type: 'impact/cleared' });
+    this.applyHighlight();
   }
 
   /** Tells the renderer where the view is (see GraphRenderer.setView). */

@@ -160,18 +160,7 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
     const node = nodes.get(keyId(root.key));
     if (!node) throw new BackfillPlanError(`no asset ${keyToUserString(root.key)} in the workspace`);
     const space = spaceOf(node);
-    let picked: ImpactSelection;
-    try {
-      picked = sourceSelection(space, space === null ? { kind: 'all' } : root.partitions);
-    } catch (error) {
-      if (error instanceof PartitionsError) throw new BackfillPlanError(`${keyToUserString(node.key)}: ${error.message}`);
-      throw error;
-    }
-    if (space !== null && root.partitions.kind !== 'all' && picked !== null && picked.kind !== 'whole' && picked.kind !== 'unknown') {
-      // Keys the definition does not have now (a range past the last window) are not launched.
-      picked = intersection(picked, allSubset(space));
-    }
-    if (request.only.length) picked = filterByStatus(node, space, picked, request.only, context.verdicts as VerdictSource);
+    const picked = rootSelection(node, space, root.partitions, request.only, context.verdicts);
     if (picked === null || (picked.kind !== 'whole' && picked.kind !== 'unknown' && isEmptySubset(picked))) {
       warnings.push(`${keyToUserString(node.key)}: no ${request.only.length ? `${request.only.join(' or ')} ` : ''}partitions in the selection`);
       continue;
@@ -255,6 +244,27 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
       estimatedRuns: estimated.length,
     },
   };
+}
+
+/**
+ * What the user picked of one root: the partitions that exist now (a range may run past the last
+ * window), keeping only those whose status is one of `only` when asked. Null or empty: nothing.
+ */
+export function rootSelection(node: AssetNode, space: PartitionSpace | null, partitions: SourcePartitions, only: readonly PartitionFilter[], verdicts: VerdictSource | undefined): ImpactSelection {
+  let picked: ImpactSelection;
+  try {
+    picked = sourceSelection(space, space === null ? { kind: 'all' } : partitions);
+  } catch (error) {
+    if (error instanceof PartitionsError) throw new BackfillPlanError(`${keyToUserString(node.key)}: ${error.message}`);
+    throw error;
+  }
+  if (space !== null && partitions.kind !== 'all' && picked !== null && picked.kind !== 'whole' && picked.kind !== 'unknown') {
+    // Keys the definition does not have now (a range past the last window) are not launched.
+    picked = intersection(picked, allSubset(space));
+  }
+  if (!only.length) return picked;
+  if (!verdicts) throw new BackfillPlanError(`picking only ${only.join(' or ')} partitions needs partition statuses: give an instance or a webserver`);
+  return filterByStatus(node, space, picked, only, verdicts);
 }
 
 /** The picked partitions whose status is one of `only`; partitions without a record are missing. */

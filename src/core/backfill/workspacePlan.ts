@@ -1,14 +1,15 @@
 import type { AssetGraph } from '../model/graph';
 import { localVerdicts } from '../stale/staleReport';
-import { readLocalInstance } from '../state/localInstance';
+import { readLocalInstance, type LocalInstance } from '../state/localInstance';
 import type { CommandSettings } from './commands';
 import { pastRunDurations } from './estimates';
-import { BackfillPlanError, planBackfill, type BackfillPlan, type BackfillRequest } from './plan';
+import { impactPreview, type ImpactPreview, type ImpactPreviewRequest } from './impactPreview';
+import { BackfillPlanError, planBackfill, type BackfillPlan, type BackfillRequest, type PartitionFilter } from './plan';
 
 /**
- * A plan for a workspace folder with what its Dagster instance knows: partition statuses (for
- * "only missing / failed / stale"), dynamic partition keys and past run durations. The CLI and the
- * extension both plan through here.
+ * A plan (or an impact preview) for a workspace folder with what its Dagster instance knows:
+ * partition statuses (for "only missing / failed / stale"), dynamic partition keys and past run
+ * durations. The CLI and the extension both plan through here.
  */
 export interface WorkspacePlanInput {
   graph: AssetGraph;
@@ -19,22 +20,31 @@ export interface WorkspacePlanInput {
   request: BackfillRequest;
   now: number;
   commands: CommandSettings;
+  /** `home` already read with its input changes (the editor keeps its latest read), to skip reading it again. */
+  instance?: LocalInstance | null;
+}
+
+async function instanceFacts(graph: AssetGraph, home: string | null, only: readonly PartitionFilter[], now: number, known: LocalInstance | null | undefined) {
+  if (only.length && home === null) {
+    throw new BackfillPlanError(`picking only ${only.join(' or ')} partitions needs a Dagster instance, and none was found`);
+  }
+  const instance = home === null ? null : (known ?? (await readLocalInstance(home, { inputChanges: only.includes('stale') })));
+  if (!instance) return null;
+  return {
+    dynamicKeys: (name: string) => instance.dynamicPartitions.get(name),
+    verdicts: localVerdicts(graph, instance, now),
+    durations: pastRunDurations(instance),
+  };
 }
 
 export async function planInWorkspace(input: WorkspacePlanInput): Promise<BackfillPlan> {
   const { graph, root, home, request, now, commands } = input;
-  if (request.only.length && home === null) {
-    throw new BackfillPlanError(`picking only ${request.only.join(' or ')} partitions needs a Dagster instance, and none was found`);
-  }
-  const instance = home === null ? null : await readLocalInstance(home, { inputChanges: request.only.includes('stale') });
-  if (!instance) return planBackfill(request, { graph, root, now, commands });
-  return planBackfill(request, {
-    graph,
-    root,
-    now,
-    commands,
-    dynamicKeys: (name) => instance.dynamicPartitions.get(name),
-    verdicts: localVerdicts(graph, instance, now),
-    durations: pastRunDurations(instance),
-  });
+  const facts = await instanceFacts(graph, home, request.only, now, input.instance);
+  return planBackfill(request, { graph, root, now, commands, ...facts });
+}
+
+export async function impactInWorkspace(input: { graph: AssetGraph; home: string | null; request: ImpactPreviewRequest; now: number; instance?: LocalInstance | null }): Promise<ImpactPreview> {
+  const { graph, home, request, now } = input;
+  const facts = await instanceFacts(graph, home, request.only, now, input.instance);
+  return impactPreview(request, { graph, now, ...(facts ? { dynamicKeys: facts.dynamicKeys, verdicts: facts.verdicts } : {}) });
 }

@@ -1,5 +1,6 @@
 import { keyToUserString } from '../model/assetKey';
 import { runPartitionsText } from '../backfill/commands';
+import type { ImpactPreview, ImpactPreviewAsset } from '../backfill/impactPreview';
 import type { BackfillPlan, PlannedRun } from '../backfill/plan';
 import type { BackfillRecord, HookRecord, RunRecord } from '../backfill/runner';
 
@@ -49,12 +50,73 @@ export function planNumbers(plan: BackfillPlan): string {
   return `${plural(s.runs, 'run')}, ${plural(s.assets, 'asset')}, ${plural(s.partitions, 'asset partition')}${estimate}`;
 }
 
+/** Key ranges in a line, as Dagster writes them: "2024-01-01...2024-01-03, 2024-01-09, and 4 more ranges". */
+export function rangesText(ranges: readonly (readonly [string, string])[], shownRanges = 3): string {
+  const shown = ranges.slice(0, shownRanges).map(([a, b]) => (a === b ? a : `${a}...${b}`));
+  return `${shown.join(', ')}${ranges.length > shownRanges ? `, and ${ranges.length - shownRanges} more ranges` : ''}`;
+}
+
 /** An asset's partitions in a line: "3 · 2024-01-01...2024-01-03" or "unpartitioned". */
 export function plannedAssetText(asset: BackfillPlan['assets'][number]): string {
   if (asset.partitions === null) return 'unpartitioned';
-  const ranges = asset.partitions.ranges;
-  const shown = ranges.slice(0, 3).map(([a, b]) => (a === b ? a : `${a}...${b}`));
-  return `${plural(asset.count, 'partition')} · ${shown.join(', ')}${ranges.length > 3 ? `, and ${ranges.length - 3} more ranges` : ''}`;
+  return `${plural(asset.count, 'partition')} · ${rangesText(asset.partitions.ranges)}`;
+}
+
+/** One asset of the graph's impact overlay (the shape `impactedAssetSchema` checks). */
+export interface ImpactOverlayAsset {
+  role: 'root' | 'downstream';
+  depth: number;
+  count: number | null;
+  total: number;
+  partitioned: boolean;
+  ranges: string;
+  materializable: boolean;
+}
+
+/** The overlay the graph draws (the shape `impactOverlaySchema` checks), by user key. */
+export interface ImpactOverlayData {
+  root: string;
+  picked: string;
+  assets: Record<string, ImpactOverlayAsset>;
+  summary: { assets: number; partitions: number };
+  warnings: string[];
+  launchable: boolean;
+}
+
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+function overlayAsset(asset: ImpactPreviewAsset): ImpactOverlayAsset {
+  const partitioned = asset.ranges !== null || (asset.unknown !== null && asset.total !== 1);
+  const ranges = asset.unknown !== null ? `unknown: ${asset.unknown}` : asset.ranges === null ? '' : rangesText(asset.ranges);
+  return { role: asset.role, depth: asset.depth, count: asset.count, total: asset.total, partitioned, ranges: clip(ranges, 500), materializable: asset.materializable };
+}
+
+/**
+ * The impact preview as the graph shows it. A root that reads its own earlier partitions also
+ * reaches its later ones: it stays one entry (what was picked), and its line says how many more.
+ */
+export function impactOverlay(preview: ImpactPreview, picked: string, launchable: boolean): ImpactOverlayData {
+  const rootKey = keyToUserString(preview.root.key);
+  const assets: Record<string, ImpactOverlayAsset> = { [rootKey]: overlayAsset(preview.root) };
+  for (const asset of preview.downstream) {
+    const key = keyToUserString(asset.key);
+    const entry = overlayAsset(asset);
+    const root = assets[key];
+    if (key === rootKey && root) {
+      if (asset.count) root.ranges = clip(`${root.ranges}; then ${plural(asset.count, 'later partition')} of its own (${entry.ranges})`, 500);
+      continue;
+    }
+    assets[key] = entry;
+  }
+  const anyMaterializable = Object.values(assets).some((a) => a.materializable && a.count !== 0);
+  return {
+    root: rootKey,
+    picked: clip(picked, 500),
+    assets,
+    summary: preview.summary,
+    warnings: preview.warnings.slice(0, 12).map((w) => clip(w, 500)),
+    launchable: launchable && anyMaterializable,
+  };
 }
 
 /** A run's command for reading (runs are launched as argv): arguments a shell would split are quoted. */

@@ -32,9 +32,10 @@ async function refuseUntrusted(): Promise<void> {
 
 /**
  * Right-click → Backfill…: pick partitions and whether downstream assets come too, see the plan
- * (assets, partitions, the exact commands, a total), confirm, launch and follow it.
+ * (assets, partitions, the exact commands, a total), confirm, launch and follow it. With `preset`
+ * (the graph's "Backfill These…" on an impact) nothing is asked before the plan.
  */
-export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: BackfillMode): Promise<void> {
+export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: BackfillMode, preset?: BackfillRequest): Promise<void> {
   if (!vscode.workspace.isTrusted) return refuseUntrusted();
   const { settings, problems } = backfillSettings();
   for (const p of problems) log.warn(p);
@@ -42,14 +43,16 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
   const partitioned = asset.node.partitions !== null;
 
   let request: BackfillRequest;
-  if (mode === 'materialize' || !partitioned) {
+  if (preset) {
+    request = preset;
+  } else if (mode === 'materialize' || !partitioned) {
     const downstream = mode === 'staleDownstream' ? true : await pickDownstream(userKey);
     if (downstream === undefined) return;
     request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream, only: mode === 'staleDownstream' ? ['stale', 'failed'] : [] };
   } else if (mode === 'staleDownstream') {
     request = { roots: [{ key: asset.node.key, partitions: { kind: 'all' } }], downstream: true, only: ['stale', 'failed'] };
   } else {
-    const picked = await pickPartitions(asset);
+    const picked = await pickPartitions(asset, 'Backfill');
     if (!picked) return;
     const downstream = await pickDownstream(userKey);
     if (downstream === undefined) return;
@@ -62,7 +65,7 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
   let plan: BackfillPlan;
   try {
     plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asset Lineage: planning the backfill of ${userKey}…` }, () =>
-      loadCore().planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: home && existsSync(join(home, 'history')) ? home : null, request, now: Date.now(), commands }),
+      loadCore().planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: home && existsSync(join(home, 'history')) ? home : null, request, now: Date.now(), commands, instance: home ? deps.monitor.instanceAt(home) : null }),
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -99,34 +102,43 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
   await deps.manager.start(record, folder);
 }
 
-async function pickPartitions(asset: LocatedAsset): Promise<{ partitions: SourcePartitions; only: PartitionFilter[] } | undefined> {
-  type Item = vscode.QuickPickItem & { choice?: { partitions: SourcePartitions; only: PartitionFilter[] } | 'range' | 'keys' };
+/** Partitions as the user picked them, and in words ("2024-01-01...2024-01-31", "the stale partitions"). */
+export interface PickedPartitions {
+  partitions: SourcePartitions;
+  only: PartitionFilter[];
+  label: string;
+}
+
+/** Which partitions of an asset: a range, keys, all, or only those with some statuses. `verb` titles the pickers. */
+export async function pickPartitions(asset: LocatedAsset, verb: string): Promise<PickedPartitions | undefined> {
+  type Item = vscode.QuickPickItem & { choice?: PickedPartitions | 'range' | 'keys' };
   const all: SourcePartitions = { kind: 'all' };
   const items: Item[] = [
     { label: '$(calendar) A range…', description: 'FIRST...LAST, as Dagster writes ranges', choice: 'range' },
     { label: '$(list-selection) Some keys…', description: 'comma-separated', choice: 'keys' },
-    { label: '$(circle-large-outline) Only missing', description: 'never materialized', choice: { partitions: all, only: ['missing'] } },
-    { label: '$(error) Only failed', description: 'the latest run failed', choice: { partitions: all, only: ['failed'] } },
-    { label: '$(warning) Only stale', description: "Dagster's stale status (code, data or dependencies changed)", choice: { partitions: all, only: ['stale'] } },
-    { label: '$(checklist) Missing, failed or stale', choice: { partitions: all, only: ['missing', 'failed', 'stale'] } },
-    { label: '$(symbol-array) All partitions', choice: { partitions: all, only: [] } },
+    { label: '$(circle-large-outline) Only missing', description: 'never materialized', choice: { partitions: all, only: ['missing'], label: 'the missing partitions' } },
+    { label: '$(error) Only failed', description: 'the latest run failed', choice: { partitions: all, only: ['failed'], label: 'the failed partitions' } },
+    { label: '$(warning) Only stale', description: "Dagster's stale status (code, data or dependencies changed)", choice: { partitions: all, only: ['stale'], label: 'the stale partitions' } },
+    { label: '$(checklist) Missing, failed or stale', choice: { partitions: all, only: ['missing', 'failed', 'stale'], label: 'the missing, failed or stale partitions' } },
+    { label: '$(symbol-array) All partitions', choice: { partitions: all, only: [], label: 'all partitions' } },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${asset.userKey}: which partitions?`, placeHolder: 'Pick partitions' });
+  const pick = await vscode.window.showQuickPick(items, { title: `${verb} ${asset.userKey}: which partitions?`, placeHolder: 'Pick partitions' });
   if (!pick?.choice) return undefined;
   if (pick.choice === 'range') {
     const text = await vscode.window.showInputBox({
-      title: `Backfill ${asset.userKey}: a range of partitions`,
+      title: `${verb} ${asset.userKey}: a range of partitions`,
       prompt: 'FIRST...LAST (three dots; both ends included)',
       validateInput: (value) => (value.split('...').length === 2 && value.split('...').every((s) => s.trim()) ? null : 'Write the first and last key with three dots between them, e.g. 2024-01-01...2024-01-31'),
     });
     if (!text) return undefined;
     const [start, end] = text.split('...').map((s) => s.trim()) as [string, string];
-    return { partitions: { kind: 'range', start, end }, only: [] };
+    return { partitions: { kind: 'range', start, end }, only: [], label: `${start}...${end}` };
   }
   if (pick.choice === 'keys') {
-    const text = await vscode.window.showInputBox({ title: `Backfill ${asset.userKey}: partition keys`, prompt: 'Keys separated by commas', validateInput: (value) => (value.trim() ? null : 'Write at least one key') });
+    const text = await vscode.window.showInputBox({ title: `${verb} ${asset.userKey}: partition keys`, prompt: 'Keys separated by commas', validateInput: (value) => (value.trim() ? null : 'Write at least one key') });
     if (!text) return undefined;
-    return { partitions: { kind: 'keys', keys: text.split(',').map((k) => k.trim()).filter(Boolean) }, only: [] };
+    const keys = text.split(',').map((k) => k.trim()).filter(Boolean);
+    return { partitions: { kind: 'keys', keys }, only: [], label: keys.join(', ') };
   }
   return pick.choice;
 }

@@ -33,6 +33,15 @@ export interface Highlight {
   focusId: string | null;
   /** Node ids matching the search, or null when there is no search. */
   matchIds: ReadonlySet<string> | null;
+  /** Partitions picked and what they reach downstream, by node id; null when none is shown. */
+  impact: ReadonlyMap<string, NodeImpact> | null;
+}
+
+/** A node in the impact overlay: a badge above it ("3 of 61") and a line for its tooltip and label. */
+export interface NodeImpact {
+  role: 'root' | 'downstream';
+  badge: string;
+  line: string;
 }
 
 interface GroupDatum {
@@ -133,7 +142,7 @@ export class GraphRenderer {
   private boxes = new Map<string, Box>();
   private graph: VisibleGraph | null = null;
   private tabStop: string | null = null;
-  private highlight: Highlight = { selectedId: null, focusId: null, matchIds: null };
+  private highlight: Highlight = { selectedId: null, focusId: null, matchIds: null, impact: null };
   private highlightedEdges = new Set<string>();
   private bounds: Box = { x: 0, y: 0, width: 0, height: 0 };
   private generation = 0;
@@ -169,7 +178,7 @@ export class GraphRenderer {
         role: 'graphics-document',
         'aria-roledescription': 'lineage graph',
         'aria-label': 'Asset lineage graph',
-        'aria-description': 'Left and right arrows follow edges upstream and downstream, up and down move within a column. Enter opens the definition, F focuses the graph on the asset, Escape clears the selection.',
+        'aria-description': 'Left and right arrows follow edges upstream and downstream, up and down move within a column. Enter opens the definition, F focuses the graph on the asset, I shows the downstream impact of some of its partitions, Escape clears the impact or the selection.',
       },
     });
     const defs = svg('defs', {}, [this.arrowMarker(arrowId, 'arrow-head'), this.arrowMarker(arrowHighlightId, 'arrow-head arrow-head-hi')]);
@@ -361,19 +370,26 @@ export class GraphRenderer {
   }
 
   applyHighlight(h: Highlight): void {
+    const impactChanged = h.impact !== this.highlight.impact;
     this.highlight = h;
     const before = this.highlightedEdges;
     this.highlightedEdges = this.edgesOfSelection();
+    // The impact's lines are part of each node's tooltip and label, which the status writes.
+    if (impactChanged) this.statusVersion++;
     for (const id of this.attachedNodes) {
-      const element = this.nodes.get(id)?.element;
-      if (element) this.classifyNode(id, element);
+      const drawn = this.nodes.get(id);
+      if (!drawn?.element) continue;
+      if (impactChanged) this.applyStatus(id, drawn, drawn.element);
+      this.classifyNode(id, drawn.element);
     }
-    for (const id of new Set([...before, ...this.highlightedEdges])) {
+    const edges = impactChanged ? this.attachedEdges : new Set([...before, ...this.highlightedEdges]);
+    for (const id of edges) {
       const element = this.attachedEdges.has(id) ? this.edges.get(id)?.element : null;
       if (element) this.classifyEdge(id, element);
     }
     this.overview.setHighlight(overviewHighlight(h));
     this.svg.classList.toggle('searching', h.matchIds !== null);
+    this.svg.classList.toggle('impact-on', h.impact !== null);
   }
 
   /**
@@ -439,9 +455,10 @@ export class GraphRenderer {
     element.classList.toggle('code-changed', status?.codeChanged ?? false);
     const title = element.firstElementChild as SVGTitleElement;
     const base = node.type === 'asset' ? assetTooltip(node.asset) : groupTooltip(node);
-    title.textContent = status ? [base, ...statusTooltipLines(status)].join('\n') : base;
+    const impact = this.highlight.impact?.get(id);
+    title.textContent = [base, ...(status ? statusTooltipLines(status) : []), ...(impact ? [impact.line] : [])].join('\n');
     const label = node.type === 'asset' ? assetAriaLabel(node.asset) : groupAriaLabel(node);
-    element.setAttribute('aria-label', status ? `${label}; ${statusAriaText(status)}` : label);
+    element.setAttribute('aria-label', [label, ...(status ? [statusAriaText(status)] : []), ...(impact ? [impact.line] : [])].join('; '));
     const strip = element.lastElementChild as SVGGElement;
     const bodyWidth = drawn.box.width - (node.type === 'group' ? 2 * nodeGeometry.stackOffset : 0);
     drawStrip(strip, status, bodyWidth);
@@ -615,20 +632,28 @@ export class GraphRenderer {
     this.classifyEdge(id, element);
   }
 
-  /** Selection, focus and search classes, from the current highlight. */
+  /** Selection, focus, search and impact classes (and the impact badge), from the current highlight. */
   private classifyNode(id: string, element: SVGGElement): void {
     const h = this.highlight;
     const isMatch = h.matchIds?.has(id) ?? false;
+    const impact = h.impact?.get(id);
     element.classList.toggle('selected', id === h.selectedId);
     element.classList.toggle('focused', id === h.focusId);
     element.classList.toggle('match', isMatch);
-    element.classList.toggle('dimmed', h.matchIds !== null && !isMatch);
+    element.classList.toggle('impact-hit', impact !== undefined);
+    element.classList.toggle('impact-root', impact?.role === 'root');
+    element.classList.toggle('dimmed', (h.matchIds !== null && !isMatch) || (h.impact !== null && impact === undefined));
     if (id === h.selectedId) element.setAttribute('aria-current', 'true');
     else element.removeAttribute('aria-current');
+    setImpactBadge(element, impact?.badge ?? null);
   }
 
   private classifyEdge(id: string, element: SVGGElement): void {
     const on = this.highlightedEdges.has(id);
+    const edge = this.edges.get(id)?.datum.edge;
+    const impact = this.highlight.impact;
+    const impacted = impact !== null && edge !== undefined && impact.has(edge.source) && impact.has(edge.target) && impact.get(edge.target)?.role !== 'root';
+    element.classList.toggle('edge-impact', impacted);
     if (element.classList.contains('edge-hi') === on) return;
     element.classList.toggle('edge-hi', on);
     element.firstElementChild?.setAttribute('marker-end', `url(#${on ? arrowHighlightId : arrowId})`);
@@ -784,8 +809,29 @@ export class GraphRenderer {
   }
 }
 
+/** The canvas knows one set of nodes to keep bright: the search's matches, the impact's assets, or both at once. */
 function overviewHighlight(h: Highlight): { selectedId: string | null; focusId: string | null; matchIds: string[] | null } {
-  return { selectedId: h.selectedId, focusId: h.focusId, matchIds: h.matchIds === null ? null : [...h.matchIds] };
+  let bright: string[] | null = h.matchIds === null ? null : [...h.matchIds];
+  if (h.impact !== null) bright = bright === null ? [...h.impact.keys()] : bright.filter((id) => h.impact?.has(id));
+  return { selectedId: h.selectedId, focusId: h.focusId, matchIds: bright };
+}
+
+/**
+ * The impact badge sits on the node's top edge, left, where no text of the node is (the
+ * code-changed marker is at the right): "3 of 61". It goes before the strip, which stays the
+ * last child.
+ */
+function setImpactBadge(element: SVGGElement, text: string | null): void {
+  let badge = element.querySelector(':scope > text.impact-badge');
+  if (text === null) {
+    badge?.remove();
+    return;
+  }
+  if (!badge) {
+    badge = svg('text', { className: 'impact-badge', attrs: { x: String(nodeGeometry.paddingX), y: '4', 'aria-hidden': 'true' } });
+    element.insertBefore(badge, element.lastElementChild);
+  }
+  if (badge.textContent !== text) badge.textContent = text;
 }
 
 /** The box an edge may draw in: its points, with room for the arrow head and the label at the ends. */
