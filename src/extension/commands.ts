@@ -198,7 +198,7 @@ export function registerCommands({ scanner, panels, tracker, monitor, backfills,
     }),
     run('assetLineage.cancelBackfill', (arg) => {
       const id = backfillIdOf(arg);
-      if (id) backfills.cancel(id);
+      if (id) void backfills.cancel(id);
     }),
   ];
 }

@@ -13,3 +13,5 @@ export { impactInWorkspace, planInWorkspace } from '../core/backfill/workspacePl
 export { BackfillRunner, newBackfillRecord, retryFailed } from '../core/backfill/runner';
 export { loadHistory, saveHistory } from '../core/backfill/history';
 export { findExecutable } from '../core/backfill/commands';
+export { followRemoteBackfill, newRemoteRecord, remoteTargets } from '../core/backfill/remoteBackfill';
+export { cancelBackfill, launchBackfill, readBackfill } from '../core/state/graphql/backfills';

@@ -50,7 +50,10 @@ export function activate(context: vscode.ExtensionContext): void {
       impactCleared: () => impacts?.cleared(),
     });
     tree = new AssetsTreeView(workspace, monitor);
-    const backfills = new BackfillManager(context.storageUri);
+    const backfills = new BackfillManager(context.storageUri, async (url) => {
+      const connection = await monitor.remoteConnection();
+      return connection?.url === url ? connection : null;
+    });
     impacts = new ImpactController(workspace, monitor, panels, { monitor, manager: backfills });
     const tracker = new EditorTracker(workspace, documents, panels);
     context.subscriptions.push(

@@ -3,6 +3,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetGraph } from '../core/model/graph';
 import type { CodeSnapshots } from '../core/stale/codeChanges';
+import type { GraphqlConnection } from '../core/state/graphql/client';
+import type { RemoteInstance } from '../core/state/graphql/remoteState';
 import type { LocalInstance } from '../core/state/localInstance';
 import type { AssetStatusSummary } from '../core/view/stateSummary';
 import { affectsInstance, instanceSettings } from './config';
@@ -46,6 +48,8 @@ export class InstanceMonitor extends Disposable {
    * as much as the read). Dropped when the next read starts, so two are never held at once.
    */
   private latestInstance: { home: string; instance: LocalInstance } | null = null;
+  /** The webserver's answer of the latest read, for "only stale" plans submitted to it. */
+  private latestRemote: RemoteInstance | null = null;
   private fingerprint = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | null = null;
@@ -92,6 +96,18 @@ export class InstanceMonitor extends Disposable {
     return !this.running && this.latestInstance?.home === home ? this.latestInstance.instance : null;
   }
 
+  /** What the webserver said at the latest read, if state comes from one and no read is under way. */
+  get remoteInstance(): RemoteInstance | null {
+    return !this.running ? this.latestRemote : null;
+  }
+
+  /** The webserver state comes from, with the Dagster+ token, when it comes from one (trusted workspaces only). */
+  async remoteConnection(): Promise<GraphqlConnection | null> {
+    const url = instanceSettings().settings.graphqlUrl;
+    if (!url || !vscode.workspace.isTrusted) return null;
+    return { url, token: (await this.secrets.get(tokenKey)) ?? null };
+  }
+
   /** The summary of one asset, when the instance has been read. */
   status(userKey: string): AssetStatusSummary | undefined {
     return this.view.kind === 'state' ? this.view.summaries.get(userKey) : undefined;
@@ -130,6 +146,7 @@ export class InstanceMonitor extends Disposable {
     const index = this.scanner.index;
     if (!index) return; // The graph arrives first; its event schedules a read.
     this.latestInstance = null;
+    this.latestRemote = null;
     const { settings, problems } = instanceSettings();
     problems.forEach((p) => log.warn(p));
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -190,6 +207,7 @@ export class InstanceMonitor extends Disposable {
     try {
       const token = (await this.secrets.get(tokenKey)) ?? null;
       const status = await core.readRemoteWorkspaceStatus(graphs, { url, token }, Date.now());
+      this.latestRemote = status.instance;
       const source = `Dagster webserver ${shown}`;
       log.info(`read ${source}: ${status.summaries.size} assets; read ${Math.round(status.timings.read)} ms, judged ${Math.round(status.timings.judge)} ms`);
       this.publish({ kind: 'state', source, home: url, local: false, readAt: new Date(), summaries: status.summaries });

@@ -58,11 +58,18 @@ export interface Session {
  * `trustWorkspace: false` leaves workspace trust on, so the trust dialog appears. `env` is added to
  * code-server's environment (and so to the processes tasks start).
  */
-export async function openHarbor(name: string, { trustWorkspace = true, env = {} as Record<string, string> } = {}): Promise<Session> {
+export async function openHarbor(
+  name: string,
+  { trustWorkspace = true, env = {} as Record<string, string>, workspaceSettings = null as Record<string, unknown> | null } = {},
+): Promise<Session> {
   const executablePath = requireChromium();
   mkdirSync(outputDir, { recursive: true });
   const workspace = join(mkdtempSync(join(tmpdir(), `asset-lineage-e2e-${name}-`)), 'harbor');
   cpSync(join(repoRoot, 'examples', 'harbor'), workspace, { recursive: true });
+  if (workspaceSettings) {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
+  }
   const graph = scanWithCli(workspace);
   const server = await startCodeServer({
     workspace,

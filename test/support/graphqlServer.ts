@@ -212,7 +212,7 @@ function rootValue(dagster: FakeDagster): Record<string, unknown> {
     const wanted = new Set(assetKeys.map((key) => keyOf(key.path)));
     return assets.filter((asset) => wanted.has(keyOf(asset.key)));
   };
-  const backfills = dagster.backfills ?? [];
+  const backfills = (dagster.backfills ??= []);
   return {
     assetNodes: ({ assetKeys }: { assetKeys?: { path: string[] }[] }) => select(assetKeys).map(assetNode),
     assetsLatestInfo: ({ assetKeys }: { assetKeys: { path: string[] }[] }) => select(assetKeys).map(latestInfo),
@@ -224,7 +224,17 @@ function rootValue(dagster: FakeDagster): Record<string, unknown> {
     },
     launchPartitionBackfill: ({ backfillParams }: { backfillParams: unknown }) => {
       (dagster.launched ??= []).push(backfillParams);
-      return dagster.launchError ?? { __typename: 'LaunchBackfillSuccess', backfillId: `bf-${dagster.launched.length}`, launchedRunIds: null };
+      if (dagster.launchError) return dagster.launchError;
+      // Stored as the daemon would find it: requested, nothing done yet.
+      const backfillId = `bf-${dagster.launched.length}`;
+      backfills.unshift({ id: backfillId, status: 'REQUESTED', isAssetBackfill: true, timestamp: 1_700_000_000, assetBackfillData: { assetBackfillStatuses: [] }, runs: [] });
+      return { __typename: 'LaunchBackfillSuccess', backfillId, launchedRunIds: null };
+    },
+    cancelPartitionBackfill: ({ backfillId }: { backfillId: string }) => {
+      const found = backfills.find((backfill) => backfill.id === backfillId);
+      if (!found) return { __typename: 'PythonError', message: `Backfill ${backfillId} could not be found.` };
+      found.status = 'CANCELING';
+      return { __typename: 'CancelBackfillSuccess', backfillId };
     },
     partitionBackfillOrError: ({ backfillId }: { backfillId: string }) => {
       const found = backfills.find((backfill) => backfill.id === backfillId);

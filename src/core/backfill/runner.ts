@@ -51,6 +51,28 @@ export const backfillOptionsSchema = z.object({
 });
 export type BackfillOptions = z.infer<typeof backfillOptionsSchema>;
 
+/** A backfill submitted to a webserver, as last read from it. */
+export const remoteProgressSchema = z.object({
+  /** The GraphQL endpoint it was submitted to (a token is never stored). */
+  url: z.string(),
+  backfillId: z.string(),
+  /** `BulkActionStatus` as the server wrote it. */
+  status: z.string(),
+  /** Asset partitions over every asset of the backfill. */
+  targeted: z.number().int().nonnegative(),
+  materialized: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  inProgress: z.number().int().nonnegative(),
+  /** Runs the daemon has launched so far. */
+  runs: z.number().int().nonnegative(),
+  /** The backfill's own error (the daemon failed it). */
+  error: z.string().nullable(),
+  /** Why the last read failed, while it keeps trying. */
+  problem: z.string().nullable(),
+  readAt: z.number().nullable(),
+});
+export type RemoteProgress = z.infer<typeof remoteProgressSchema>;
+
 export const backfillRecordSchema = z.object({
   version: z.literal(1),
   id: z.string().min(1),
@@ -64,6 +86,8 @@ export const backfillRecordSchema = z.object({
   summary: z.object({ assets: z.number().int(), partitions: z.number().int(), runs: z.number().int() }),
   runs: z.array(runRecordSchema),
   hooks: z.array(hookRecordSchema),
+  /** Set when the backfill was submitted to a Dagster webserver, whose daemon runs it (no runs or hooks here). */
+  remote: remoteProgressSchema.optional(),
 });
 export type BackfillRecord = z.infer<typeof backfillRecordSchema>;
 
@@ -147,7 +171,8 @@ export function retryFailed(record: BackfillRecord): BackfillRecord {
  * resumes it).
  */
 export function interrupted(record: BackfillRecord, now: number): BackfillRecord {
-  if (record.state !== 'running') return record;
+  // A webserver's backfill goes on without us: it is followed again, not marked.
+  if (record.state !== 'running' || record.remote) return record;
   const settle = <T extends RunRecord | HookRecord>(step: T): T =>
     step.state === 'running' ? { ...step, state: 'cancelled', endedAt: now, message: 'interrupted by a reload of the window; its outcome is not known' } : step;
   return { ...record, state: 'interrupted', endedAt: now, runs: record.runs.map(settle), hooks: record.hooks.map(settle) };

@@ -1,5 +1,7 @@
 import type { AssetGraph } from '../model/graph';
+import { remoteVerdicts } from '../stale/remoteVerdicts';
 import { localVerdicts } from '../stale/staleReport';
+import type { RemoteInstance } from '../state/graphql/remoteState';
 import { readLocalInstance, type LocalInstance } from '../state/localInstance';
 import type { CommandSettings } from './commands';
 import { pastRunDurations } from './estimates';
@@ -22,6 +24,8 @@ export interface WorkspacePlanInput {
   commands: CommandSettings;
   /** `home` already read with its input changes (the editor keeps its latest read), to skip reading it again. */
   instance?: LocalInstance | null;
+  /** Statuses from a webserver instead of a local instance (a backfill submitted to it). */
+  remote?: RemoteInstance | null;
 }
 
 async function instanceFacts(graph: AssetGraph, home: string | null, only: readonly PartitionFilter[], now: number, known: LocalInstance | null | undefined) {
@@ -39,6 +43,10 @@ async function instanceFacts(graph: AssetGraph, home: string | null, only: reado
 
 export async function planInWorkspace(input: WorkspacePlanInput): Promise<BackfillPlan> {
   const { graph, root, home, request, now, commands } = input;
+  if (input.remote) {
+    const remote = input.remote;
+    return planBackfill(request, { graph, root, now, commands, dynamicKeys: (name) => remote.dynamicPartitions.get(name), verdicts: remoteVerdicts(remote) });
+  }
   const facts = await instanceFacts(graph, home, request.only, now, input.instance);
   return planBackfill(request, { graph, root, now, commands, ...facts });
 }

@@ -1,5 +1,5 @@
 import type { AssetGraph } from '../model/graph';
-import { readRemoteInstance } from '../state/graphql/remoteState';
+import { readRemoteInstance, type RemoteInstance } from '../state/graphql/remoteState';
 import { readLocalInstance, type LocalInstance } from '../state/localInstance';
 import { summarizeAssets, type AssetStatusSummary } from '../view/stateSummary';
 import { codeChanges, type CodeSnapshots } from './codeChanges';
@@ -41,7 +41,11 @@ export function judgeWorkspace(graphs: readonly AssetGraph[], instance: LocalIns
  * The summaries as a Dagster webserver judges the assets (its own stale status, against the code it
  * has loaded). "Code changed" needs the local records' provenance, so it is not computed here.
  */
-export async function readRemoteWorkspaceStatus(graphs: readonly AssetGraph[], connection: { url: string; token: string | null }, now: number): Promise<{ summaries: Map<string, AssetStatusSummary>; timings: { read: number; judge: number } }> {
+export async function readRemoteWorkspaceStatus(
+  graphs: readonly AssetGraph[],
+  connection: { url: string; token: string | null },
+  now: number,
+): Promise<{ summaries: Map<string, AssetStatusSummary>; instance: RemoteInstance; timings: { read: number; judge: number } }> {
   const started = performance.now();
   const keys = graphs.flatMap((g) => g.assets.filter((a) => a.kind !== 'stub').map((a) => [...a.key]));
   const instance = await readRemoteInstance({ url: connection.url, token: connection.token, assetKeys: keys });
@@ -50,5 +54,5 @@ export async function readRemoteWorkspaceStatus(graphs: readonly AssetGraph[], c
   for (const graph of graphs) {
     for (const [user, summary] of summarizeAssets(staleReportFrom(graph, remoteVerdicts(instance), now), new Map())) summaries.set(user, summary);
   }
-  return { summaries, timings: { read, judge: performance.now() - started - read } };
+  return { summaries, instance, timings: { read, judge: performance.now() - started - read } };
 }

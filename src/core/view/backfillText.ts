@@ -31,8 +31,16 @@ export function stepDescription(step: RunRecord | HookRecord): string {
   return parts.join(', ');
 }
 
-/** "12 of 132 runs done, 2 failed · running" */
+/** "12 of 132 runs done, 2 failed · running"; for a webserver's backfill its partitions and status. */
 export function backfillDescription(record: BackfillRecord): string {
+  const remote = record.remote;
+  if (remote) {
+    const parts = [`${remote.materialized.toLocaleString('en-US')} of ${plural(remote.targeted, 'partition')} materialized`];
+    if (remote.failed) parts.push(`${remote.failed.toLocaleString('en-US')} failed`);
+    if (remote.inProgress) parts.push(`${remote.inProgress.toLocaleString('en-US')} in progress`);
+    parts.push(plural(remote.runs, 'run'));
+    return `${parts.join(', ')} · ${remote.status}${remote.problem ? ' · not reachable' : ''}`;
+  }
   const count = (state: RunRecord['state']): number => record.runs.filter((r) => r.state === state).length;
   const succeeded = count('succeeded');
   const failed = count('failed');

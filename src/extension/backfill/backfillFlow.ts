@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CommandSettings } from '../../core/backfill/commands';
 import type { BackfillPlan, BackfillRequest, PartitionFilter } from '../../core/backfill/plan';
+import type { GraphqlConnection } from '../../core/state/graphql/client';
 import type { SourcePartitions } from '../../core/partitions/impact';
 import { commandText, planNumbers, plannedAssetText, plural, runLabel } from '../../core/view/backfillText';
 import type { LocatedAsset } from '../../core/view/workspaceIndex';
@@ -59,6 +60,13 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
     request = { roots: [{ key: asset.node.key, partitions: picked.partitions }], downstream, only: picked.only };
   }
 
+  // State from a webserver: the backfill can go to it (its daemon runs it) or run here.
+  const connection = deps.monitor.current.kind === 'state' && !deps.monitor.current.local ? await deps.monitor.remoteConnection() : null;
+  if (connection) {
+    const where = await pickLauncher(connection);
+    if (where === undefined) return;
+    if (where === 'webserver') return submitToWebserver(deps, asset, request, connection, settings);
+  }
   const home = await instanceHome(deps.monitor, asset);
   if (home === undefined) return;
   const commands = await commandSettings(settings, asset);
@@ -78,15 +86,7 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
     return;
   }
   if (!(await preview(plan, userKey, home, settings))) return;
-  if (plan.summary.partitions > settings.confirmAbovePartitions) {
-    const go = `Launch ${plural(plan.summary.runs, 'run')}`;
-    const answer = await vscode.window.showWarningMessage(
-      `This backfill is large: ${planNumbers(plan)}. Launch it?`,
-      { modal: true, detail: `Above ${settings.confirmAbovePartitions} partitions (assetLineage.backfill.confirmAbovePartitions), Asset Lineage asks twice.` },
-      go,
-    );
-    if (answer !== go) return;
-  }
+  if (!(await confirmLarge(plan, planNumbers(plan), `Launch ${plural(plan.summary.runs, 'run')}`, settings))) return;
   const core = loadCore();
   const record = core.newBackfillRecord(plan, {
     id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -170,7 +170,7 @@ async function instanceHome(monitor: InstanceMonitor, asset: LocatedAsset): Prom
   if (view.kind === 'state') {
     const answer = await vscode.window.showWarningMessage(
       `Asset Lineage: state comes from ${view.source}; runs launched here are recorded in a local instance, not there.`,
-      { modal: true, detail: 'Pick a local instance folder, or use the webserver to launch (not yet available from here).' },
+      { modal: true, detail: 'To have the runs recorded there, submit the backfill to the webserver instead.' },
       'Launch Without an Instance',
     );
     return answer ? null : undefined;
@@ -227,16 +227,108 @@ async function selectedInterpreter(asset: LocatedAsset): Promise<string | null> 
   }
 }
 
+type PreviewItem = vscode.QuickPickItem & { launch?: boolean };
+
+/** The preview's assets with their partitions, what is not launched and why, and the warnings. */
+function assetItems(plan: BackfillPlan): PreviewItem[] {
+  return [
+    { label: 'Assets', kind: vscode.QuickPickItemKind.Separator },
+    ...plan.assets.map((a): PreviewItem => ({ label: `${a.role === 'root' ? '$(target)' : '$(arrow-small-down)'} ${a.key.join('/')}`, description: plannedAssetText(a), detail: a.role === 'root' ? 'picked' : 'downstream, through the partition mappings' })),
+    ...plan.skipped.map((s): PreviewItem => ({ label: `$(debug-step-over) ${s.key.join('/')}`, description: `not launched: ${s.reason}` })),
+    ...(plan.warnings.length ? [{ label: 'Warnings', kind: vscode.QuickPickItemKind.Separator } as PreviewItem, ...plan.warnings.map((w): PreviewItem => ({ label: `$(warning) ${w}` }))] : []),
+  ];
+}
+
+/** Above the setting's partition count, a second confirmation that repeats the numbers. */
+async function confirmLarge(plan: BackfillPlan, numbers: string, go: string, settings: BackfillSettings): Promise<boolean> {
+  if (plan.summary.partitions <= settings.confirmAbovePartitions) return true;
+  const answer = await vscode.window.showWarningMessage(
+    `This backfill is large: ${numbers}. Launch it?`,
+    { modal: true, detail: `Above ${settings.confirmAbovePartitions} partitions (assetLineage.backfill.confirmAbovePartitions), Asset Lineage asks twice.` },
+    go,
+  );
+  return answer === go;
+}
+
+/** Where a backfill goes when state comes from a webserver. */
+async function pickLauncher(connection: GraphqlConnection): Promise<'webserver' | 'terminal' | undefined> {
+  const shown = loadCore().displayUrl(connection.url);
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: `$(cloud-upload) Submit to ${shown}`, description: 'one backfill; its daemon launches the runs by each asset\'s backfill policy', where: 'webserver' as const },
+      { label: '$(terminal) Run here in the terminal', description: 'dagster asset materialize, recorded in a local instance', where: 'terminal' as const },
+    ],
+    { title: 'Backfill: where should it run?' },
+  );
+  return pick?.where;
+}
+
+/**
+ * The webserver launcher: the same plan (assets, partitions, downstream through the mappings),
+ * previewed, then submitted with `launchPartitionBackfill` and followed in the Backfills view.
+ */
+async function submitToWebserver(deps: FlowDeps, asset: LocatedAsset, request: BackfillRequest, connection: GraphqlConnection, settings: BackfillSettings): Promise<void> {
+  const core = loadCore();
+  const userKey = asset.userKey;
+  const shown = core.displayUrl(connection.url);
+  let plan: BackfillPlan;
+  let targets: ReturnType<typeof core.remoteTargets>;
+  try {
+    const commands = await commandSettings(settings, asset);
+    plan = await core.planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: null, request, now: Date.now(), commands, remote: deps.monitor.remoteInstance });
+    targets = core.remoteTargets(plan);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn(`planning ${userKey} for ${shown} failed: ${message}`);
+    void vscode.window.showErrorMessage(`Asset Lineage: cannot plan this backfill: ${message}`);
+    return;
+  }
+  if (plan.assets.length === 0) {
+    void vscode.window.showInformationMessage(`Asset Lineage: nothing to backfill for ${userKey}.${plan.warnings.length ? ` ${plan.warnings.join(' ')}` : ''}`);
+    return;
+  }
+  const numbers = `${plural(plan.summary.assets, 'asset')}, ${plural(plan.summary.partitions, 'asset partition')}`;
+  const submit = `Submit to ${shown}`;
+  const entries = targets.reduce((n, t) => n + (t.ranges?.length ?? 1), 0);
+  const items: PreviewItem[] = [
+    { label: `$(cloud-upload) ${submit}`, description: numbers, launch: true },
+    { label: '$(close) Cancel', launch: false },
+    ...assetItems(plan),
+    { label: 'Submitted as', kind: vscode.QuickPickItemKind.Separator },
+    { label: 'launchPartitionBackfill', description: `partitionsByAssets, ${plural(entries, 'entry')}`, detail: "One backfill; the webserver's daemon launches its runs, by each asset's backfill policy, and records them there." },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey} on ${shown}: ${numbers}`, placeHolder: 'Read the plan, then submit or cancel', matchOnDescription: true, matchOnDetail: true });
+  if (pick?.launch !== true) return;
+  if (!(await confirmLarge(plan, numbers, submit, settings))) return;
+  let backfillId: string;
+  try {
+    backfillId = await core.launchBackfill(connection, targets);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn(`submitting ${userKey} to ${shown} failed: ${message}`);
+    void vscode.window.showErrorMessage(`Asset Lineage: the webserver did not take the backfill: ${message}`);
+    return;
+  }
+  log.info(`submitted backfill ${backfillId} to ${shown}: ${numbers}`);
+  const record = core.newRemoteRecord(plan, {
+    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    title: `${userKey}${request.downstream ? ' and downstream' : ''}`,
+    folder: asset.folder.root,
+    createdAt: Date.now(),
+    url: connection.url,
+    backfillId,
+  });
+  void vscode.commands.executeCommand('assetLineage.backfills.focus');
+  await deps.manager.follow(record, connection);
+}
+
 /** The plan in a list: numbers, assets with their partitions, every command; launch or cancel. */
 async function preview(plan: BackfillPlan, userKey: string, home: string | null, settings: BackfillSettings): Promise<boolean> {
-  type Item = vscode.QuickPickItem & { launch?: boolean };
+  type Item = PreviewItem;
   const items: Item[] = [
     { label: `$(play) Launch ${plural(plan.summary.runs, 'run')}`, description: planNumbers(plan), launch: true },
     { label: '$(close) Cancel', launch: false },
-    { label: 'Assets', kind: vscode.QuickPickItemKind.Separator },
-    ...plan.assets.map((a): Item => ({ label: `${a.role === 'root' ? '$(target)' : '$(arrow-small-down)'} ${a.key.join('/')}`, description: plannedAssetText(a), detail: a.role === 'root' ? 'picked' : 'downstream, through the partition mappings' })),
-    ...plan.skipped.map((s): Item => ({ label: `$(debug-step-over) ${s.key.join('/')}`, description: `not launched: ${s.reason}` })),
-    ...(plan.warnings.length ? [{ label: 'Warnings', kind: vscode.QuickPickItemKind.Separator } as Item, ...plan.warnings.map((w): Item => ({ label: `$(warning) ${w}` }))] : []),
+    ...assetItems(plan),
     { label: `Runs (in ${home ? `DAGSTER_HOME=${home}` : 'no instance'}; ${settings.concurrency === 1 ? 'one at a time' : `up to ${settings.concurrency} at once`}${settings.stopOnFailure ? ', stop at the first failure' : ''})`, kind: vscode.QuickPickItemKind.Separator },
     ...plan.runs.map((run): Item => ({ label: runLabel(run), description: run.after.length ? `after ${plural(run.after.length, 'run')}` : '', detail: commandText(run) })),
     ...(settings.beforeHook.length || settings.afterHook.length

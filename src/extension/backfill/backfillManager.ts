@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BackfillRecord, BackfillRunner } from '../../core/backfill/runner';
+import type { GraphqlConnection } from '../../core/state/graphql/client';
 import { loadCore } from '../lazyCore';
 import { Disposable } from '../lifecycle';
 import { createLogger } from '../log';
@@ -17,6 +18,8 @@ const log = createLogger('backfill');
 export class BackfillManager extends Disposable {
   private backfills: BackfillRecord[] = [];
   private readonly runners = new Map<string, BackfillRunner>();
+  /** Webserver backfills being followed, and how to stop following (or cancel) each. */
+  private readonly followers = new Map<string, { stop: AbortController; connection: GraphqlConnection }>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   private loaded = false;
   /** False when the history file exists but could not be read: it is left alone. */
@@ -27,7 +30,11 @@ export class BackfillManager extends Disposable {
 
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly storage: vscode.Uri | undefined) {
+  constructor(
+    private readonly storage: vscode.Uri | undefined,
+    /** The webserver connection (with its token) for a backfill submitted to `url`, or null if it is no longer configured. */
+    private readonly connectionFor: (url: string) => Promise<GraphqlConnection | null> = async () => null,
+  ) {
     super();
   }
 
@@ -46,7 +53,7 @@ export class BackfillManager extends Disposable {
   }
 
   isRunning(id: string): boolean {
-    return this.runners.has(id);
+    return this.runners.has(id) || this.followers.has(id);
   }
 
   private load(): void {
@@ -61,6 +68,60 @@ export class BackfillManager extends Disposable {
       log.warn(problem);
       void vscode.window.showWarningMessage(`Asset Lineage: ${problem}`);
     }
+    // Webserver backfills went on while the window was closed: follow them again.
+    for (const record of backfills) if (record.remote && record.state === 'running') void this.resume(record);
+  }
+
+  private async resume(record: BackfillRecord): Promise<void> {
+    const remote = record.remote;
+    if (!remote) return;
+    const connection = await this.connectionFor(remote.url);
+    if (!connection) {
+      log.info(`backfill ${remote.backfillId} on ${remote.url} is not followed: the workspace no longer reads state from that webserver`);
+      return;
+    }
+    await this.follow(record, connection);
+  }
+
+  /**
+   * Follows a backfill submitted to a webserver until it finishes: its status and counts in the
+   * Backfills view and a progress notification (which can stop following or cancel it there).
+   */
+  async follow(record: BackfillRecord, connection: GraphqlConnection): Promise<BackfillRecord> {
+    this.load();
+    const remote = record.remote;
+    if (!remote) throw new Error(`backfill ${record.title} was not submitted to a webserver`);
+    if (this.followers.has(record.id)) throw new Error(`backfill ${record.title} is already followed`);
+    const core = loadCore();
+    const stop = new AbortController();
+    this.followers.set(record.id, { stop, connection });
+    this.update(record);
+    log.info(`following backfill ${remote.backfillId} on ${core.displayUrl(remote.url)}`);
+    let result: BackfillRecord;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Backfill ${record.title} on the webserver`, cancellable: true },
+        async (report, token) => {
+          token.onCancellationRequested(() => void this.cancel(record.id));
+          return core.followRemoteBackfill(record, {
+            read: () => core.readBackfill(connection, remote.backfillId),
+            signal: stop.signal,
+            onUpdate: (next) => {
+              this.update(next);
+              const progress = next.remote;
+              if (progress) report.report({ message: `${progress.materialized} of ${progress.targeted} partitions materialized${progress.failed ? `, ${progress.failed} failed` : ''} · ${progress.status}` });
+            },
+          });
+        },
+      );
+    } finally {
+      this.followers.delete(record.id);
+    }
+    this.update(result);
+    log.info(`backfill ${remote.backfillId} ended ${result.state}`);
+    if (result.state === 'succeeded') void vscode.window.showInformationMessage(`Asset Lineage: backfill ${result.title} succeeded on the webserver.`);
+    else if (result.state === 'failed') void vscode.window.showWarningMessage(`Asset Lineage: backfill ${result.title} failed on the webserver${result.remote?.error ? `: ${result.remote.error}` : result.remote?.problem ? `: ${result.remote.problem}` : ''}.`);
+    return result;
   }
 
   /** Starts (or resumes) a backfill; resolves when it ends. */
@@ -112,8 +173,20 @@ export class BackfillManager extends Disposable {
     return this.start(loadCore().retryFailed(record), folder);
   }
 
-  cancel(id: string): void {
+  /** Stops a local backfill's runs, or asks the webserver to cancel its backfill (it is followed until it says so). */
+  async cancel(id: string): Promise<void> {
     this.runners.get(id)?.cancel();
+    const follower = this.followers.get(id);
+    const backfillId = this.get(id)?.remote?.backfillId;
+    if (!follower || !backfillId) return;
+    try {
+      await loadCore().cancelBackfill(follower.connection, backfillId);
+      log.info(`asked the webserver to cancel backfill ${backfillId}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn(`cancelling backfill ${backfillId} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Asset Lineage: could not cancel backfill ${backfillId}: ${message}`);
+    }
   }
 
   private update(record: BackfillRecord): void {
@@ -161,6 +234,8 @@ export class BackfillManager extends Disposable {
 
   override dispose(): void {
     for (const runner of this.runners.values()) runner.cancel();
+    // A webserver's backfill goes on; only following it stops (the next window follows it again).
+    for (const follower of this.followers.values()) follower.stop.abort();
     // What ran so far is kept; the next window reads these backfills back as interrupted.
     clearTimeout(this.saveTimer);
     clearTimeout(this.fireTimer);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BackfillRecord, HookRecord, RunRecord, StepState } from '../../core/backfill/runner';
 import { escapeMarkdown } from '../../core/view/assetText';
 import { backfillDescription, runLabel, stepDescription } from '../../core/view/backfillText';
+import { loadCore } from '../lazyCore';
 import { Disposable } from '../lifecycle';
 import type { BackfillManager } from './backfillManager';
 
@@ -66,9 +67,14 @@ export class BackfillsTree extends Disposable implements vscode.TreeDataProvider
       const running = this.manager.isRunning(record.id);
       const retryable = !running && record.runs.some((r) => r.state !== 'succeeded');
       item.contextValue = running ? 'backfill-running' : retryable ? 'backfill-retryable' : 'backfill-done';
+      const remote = record.remote;
+      const where = remote
+        ? `Submitted to ${escapeMarkdown(loadCore().displayUrl(remote.url))} as backfill \`${remote.backfillId}\`: ${escapeMarkdown(remote.status)}, ${remote.runs} runs launched by its daemon${remote.error ? `\n\nError: ${escapeMarkdown(remote.error)}` : ''}${remote.problem ? `\n\nLast read failed: ${escapeMarkdown(remote.problem)}` : ''}\n\n`
+        : `${record.summary.runs} runs, `;
       item.tooltip = new vscode.MarkdownString(
-        `**${escapeMarkdown(record.title)}**\n\n${record.summary.runs} runs, ${record.summary.assets} assets, ${record.summary.partitions} asset partitions\n\nStarted ${new Date(record.createdAt).toLocaleString()}${record.endedAt ? `, ended ${new Date(record.endedAt).toLocaleString()}` : ''}`,
+        `**${escapeMarkdown(record.title)}**\n\n${where}${record.summary.assets} assets, ${record.summary.partitions} asset partitions\n\nStarted ${new Date(record.createdAt).toLocaleString()}${record.endedAt ? `, ended ${new Date(record.endedAt).toLocaleString()}` : ''}`,
       );
+      if (remote) item.iconPath = icon(record.state === 'running' ? ['cloud-upload', 'charts.blue'] : backfillIcons[record.state]);
       return item;
     }
     const step: RunRecord | HookRecord | undefined = node.type === 'run' ? record.runs[node.index] : record.hooks[node.index];

@@ -22,6 +22,7 @@ describe('GraphQL documents against Dagster\'s schema', () => {
       'assetNodesQuery',
       'backfillQuery',
       'backfillsQuery',
+      'cancelBackfillMutation',
       'launchBackfillMutation',
       'partitionStalenessQuery',
       'unpartitionedStateQuery',

@@ -1,6 +1,6 @@
 import { GraphqlError, graphqlEndpoint, graphqlRequest, type GraphqlConnection } from './client';
-import { backfillQuery, backfillsQuery, launchBackfillMutation } from './queries';
-import { backfillResponseSchema, backfillsResponseSchema, launchBackfillResponseSchema, type BackfillSummaryResponse } from './responses';
+import { backfillQuery, backfillsQuery, cancelBackfillMutation, launchBackfillMutation } from './queries';
+import { backfillResponseSchema, backfillsResponseSchema, cancelBackfillResponseSchema, launchBackfillResponseSchema, type BackfillSummaryResponse } from './responses';
 
 /**
  * Backfills as the webserver reports them (§8 "Tracking a backfill"): the list, and one backfill's
@@ -150,6 +150,21 @@ export function backfillParams(targets: readonly BackfillTarget[]): Record<strin
   }
   // No title or tags: `title` is newer than the schema this targets, and tag values are validated by Dagster.
   return { partitionsByAssets };
+}
+
+/** Asks the server to cancel a backfill: the daemon launches no more of its runs (those started finish). */
+export async function cancelBackfill(connection: GraphqlConnection, id: string): Promise<void> {
+  const where = graphqlEndpoint(connection.url);
+  const data = await graphqlRequest(connection, {
+    document: cancelBackfillMutation,
+    operationName: 'AssetLineageCancelBackfill',
+    variables: { backfillId: id },
+    schema: cancelBackfillResponseSchema,
+    what: `the cancellation of backfill ${id}`,
+  });
+  const answer = data.cancelPartitionBackfill;
+  if (answer.__typename === 'CancelBackfillSuccess') return;
+  throw new GraphqlError('graphql', `${where} refused to cancel backfill ${id} (${answer.__typename}): ${'message' in answer ? answer.message : 'no message'}`);
 }
 
 /** Submits the backfill and returns its id; Dagster's errors come back as GraphqlErrors with its message. */

@@ -175,6 +175,17 @@ ${backfillSummaryFields}`;
  * backfill daemon then makes the runs, applying each asset's backfill policy. Every member of the
  * result union is an `Error` with a message except success.
  */
+/** Asks the daemon to stop launching runs for a backfill (runs already started go on). */
+export const cancelBackfillMutation = `
+mutation AssetLineageCancelBackfill($backfillId: String!) {
+  cancelPartitionBackfill(backfillId: $backfillId) {
+    __typename
+    ... on CancelBackfillSuccess { backfillId }
+    ... on Error { message }
+  }
+}
+`;
+
 export const launchBackfillMutation = `
 mutation AssetLineageLaunchBackfill($backfillParams: LaunchBackfillParams!) {
   launchPartitionBackfill(backfillParams: $backfillParams) {
