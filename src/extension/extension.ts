@@ -3,6 +3,7 @@ import { AssetLanguageFeatures } from './assetLanguage';
 import { AssetsTreeView } from './assetsTree';
 import { BackfillManager } from './backfill/backfillManager';
 import { BackfillsTree } from './backfill/backfillsTree';
+import { loadCore } from './lazyCore';
 import { ImpactController } from './backfill/impactFlow';
 import { CodeLensController } from './codeLens';
 import { openAsset, registerCommands } from './commands';
@@ -51,8 +52,9 @@ export function activate(context: vscode.ExtensionContext): void {
     });
     tree = new AssetsTreeView(workspace, monitor);
     const backfills = new BackfillManager(context.storageUri, async (url) => {
+      // Records keep the URL without credentials (displayUrl); the connection has them.
       const connection = await monitor.remoteConnection();
-      return connection?.url === url ? connection : null;
+      return connection && loadCore().displayUrl(connection.url) === url ? connection : null;
     });
     impacts = new ImpactController(workspace, monitor, panels, { monitor, manager: backfills });
     const tracker = new EditorTracker(workspace, documents, panels);
@@ -74,7 +76,11 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     log.info(`activated in ${Math.round(performance.now() - started)} ms${vscode.workspace.isTrusted ? '' : ' (Restricted Mode: the graph is read statically, nothing is run)'}`);
     // After activation returns, so start-up is not charged with loading the core.
-    setTimeout(() => workspace.start(), 0);
+    setTimeout(() => {
+      workspace.start();
+      // Backfills submitted to a webserver before a reload are followed again.
+      backfills.restore();
+    }, 0);
   } catch (error) {
     log.error('activation failed', error);
     void showErrorWithLog('the extension failed to start.');

@@ -91,14 +91,14 @@ export class InstanceMonitor extends Disposable {
     return this.view;
   }
 
-  /** The local instance read last, if it is `home` and no read is under way. */
+  /** The local instance read last, if it is `home` (none while the next read is under way). */
   instanceAt(home: string): LocalInstance | null {
-    return !this.running && this.latestInstance?.home === home ? this.latestInstance.instance : null;
+    return this.latestInstance?.home === home ? this.latestInstance.instance : null;
   }
 
-  /** What the webserver said at the latest read, if state comes from one and no read is under way. */
+  /** What the webserver said at its latest good read, if state comes from one. */
   get remoteInstance(): RemoteInstance | null {
-    return !this.running ? this.latestRemote : null;
+    return this.latestRemote;
   }
 
   /** The webserver state comes from, with the Dagster+ token, when it comes from one (trusted workspaces only). */
@@ -146,7 +146,6 @@ export class InstanceMonitor extends Disposable {
     const index = this.scanner.index;
     if (!index) return; // The graph arrives first; its event schedules a read.
     this.latestInstance = null;
-    this.latestRemote = null;
     const { settings, problems } = instanceSettings();
     problems.forEach((p) => log.warn(p));
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
@@ -156,6 +155,7 @@ export class InstanceMonitor extends Disposable {
       return;
     }
     this.remoteUrl = null;
+    this.latestRemote = null;
     const explicit = settings.path ? (isAbsolute(settings.path) ? settings.path : resolve(folders[0] ?? '.', settings.path)) : null;
     const location = core.discoverInstance({ explicit, dagsterHome: process.env['DAGSTER_HOME'] ?? null, folders });
     if (location.kind !== 'sqlite') {

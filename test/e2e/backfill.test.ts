@@ -7,26 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { repoRoot } from '../../scripts/e2e/codeServer.mjs';
-import { contextMenu, expandRow, fakeDagster, fakeOnPath, openHarbor, outputDir, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
+import { contextMenu, expandRow, fakeDagster, fakeOnPath, openHarbor, outputDir, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
 
 /** A partitioned asset with a small downstream, and two days of it. */
 const asset = 'feeds/rotterdam_gate_events';
 const range = '2025-01-01...2025-01-03';
 /** The run that fails once (the fake exits 1 the first time it sees this partition). */
 const failOnce = '2025-01-02';
-
-/** Picks the quick pick item whose label contains `text`. */
-async function pickItem(page: Page, text: string): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  await waitFor(
-    async () => ((await rows.filter({ hasText: text }).count()) > 0 ? true : undefined),
-    20_000,
-    async () => `the quick pick has no item "${text}" (it has: ${(await rows.allTextContents()).map((t) => t.trim()).join(' | ')})`,
-  );
-  await rows.filter({ hasText: text }).first().click();
-}
 
 describe('Backfill from a right-click in VS Code (code-server)', { timeout: 900_000 }, () => {
   let session: Session;

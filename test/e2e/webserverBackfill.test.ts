@@ -7,23 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/e2e/codeServer.mjs';
 import { startGraphqlServer, type FakeBackfill, type FakeDagster, type TestGraphqlServer } from '../support/graphqlServer';
-import { contextMenu, openHarbor, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
+import { contextMenu, openHarbor, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
 
 const asset = 'feeds/rotterdam_gate_events';
 const range = '2025-01-01...2025-01-03';
-
-async function pickItem(page: Page, text: string): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  await waitFor(
-    async () => ((await rows.filter({ hasText: text }).count()) > 0 ? true : undefined),
-    30_000,
-    async () => `the quick pick has no item "${text}" (it has: ${(await rows.allTextContents()).map((t) => t.trim()).join(' | ')})`,
-  );
-  await rows.filter({ hasText: text }).first().click();
-}
 
 describe('Backfill submitted to a Dagster webserver (code-server)', { timeout: 600_000 }, () => {
   let session: Session;

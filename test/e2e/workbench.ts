@@ -225,6 +225,19 @@ export async function stableNodeCount(frame: Frame, expect?: (n: number) => bool
   );
 }
 
+
+/** Picks the visible quick pick item whose label contains `text` (a closing quick pick's rows do not count). */
+export async function pickItem(page: Page, text: string): Promise<void> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const row = rows.filter({ hasText: text }).first();
+  await waitFor(
+    async () => ((await row.isVisible()) ? true : undefined),
+    30_000,
+    async () => `the quick pick shows no item "${text}" (it has: ${(await rows.allTextContents()).map((t) => t.trim()).join(' | ')})`,
+  );
+  await row.click();
+}
+
 /** Right-clicks an element in a webview and picks an item of VS Code's context menu. */
 export async function contextMenu(page: Page, frame: Frame, selector: string, item: string): Promise<void> {
   await frame.locator(selector).first().click({ button: 'right' });

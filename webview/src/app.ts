@@ -558,8 +558,12 @@ export class LineageApp {
     if (node.type === 'asset') this.select(node.asset.userKey, { notifyHost: true });
   }
 
+  /**
+   * Keyboard focus is in the graph and the page has it: the iframe keeps its active element while a
+   * quick pick or an editor has the focus, and focusing a node then would take it from them.
+   */
   private graphHasFocus(): boolean {
-    return this.renderer.svg.contains(document.activeElement);
+    return document.hasFocus() && this.renderer.svg.contains(document.activeElement);
   }
 
   /**

@@ -53,7 +53,7 @@ export type BackfillOptions = z.infer<typeof backfillOptionsSchema>;
 
 /** A backfill submitted to a webserver, as last read from it. */
 export const remoteProgressSchema = z.object({
-  /** The GraphQL endpoint it was submitted to (a token is never stored). */
+  /** The GraphQL endpoint it was submitted to, without credentials (a token is never stored). */
   url: z.string(),
   backfillId: z.string(),
   /** `BulkActionStatus` as the server wrote it. */
@@ -63,7 +63,7 @@ export const remoteProgressSchema = z.object({
   materialized: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
   inProgress: z.number().int().nonnegative(),
-  /** Runs the daemon has launched so far. */
+  /** Runs the daemon has launched so far, as far as they were read (`backfillRunLimit` at most). */
   runs: z.number().int().nonnegative(),
   /** The backfill's own error (the daemon failed it). */
   error: z.string().nullable(),

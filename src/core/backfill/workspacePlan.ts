@@ -51,8 +51,19 @@ export async function planInWorkspace(input: WorkspacePlanInput): Promise<Backfi
   return planBackfill(request, { graph, root, now, commands, ...facts });
 }
 
-export async function impactInWorkspace(input: { graph: AssetGraph; home: string | null; request: ImpactPreviewRequest; now: number; instance?: LocalInstance | null }): Promise<ImpactPreview> {
+export async function impactInWorkspace(input: {
+  graph: AssetGraph;
+  home: string | null;
+  request: ImpactPreviewRequest;
+  now: number;
+  instance?: LocalInstance | null;
+  remote?: RemoteInstance | null;
+}): Promise<ImpactPreview> {
   const { graph, home, request, now } = input;
+  if (input.remote) {
+    const remote = input.remote;
+    return impactPreview(request, { graph, now, dynamicKeys: (name) => remote.dynamicPartitions.get(name), verdicts: remoteVerdicts(remote) });
+  }
   const facts = await instanceFacts(graph, home, request.only, now, input.instance);
   return impactPreview(request, { graph, now, ...(facts ? { dynamicKeys: facts.dynamicKeys, verdicts: facts.verdicts } : {}) });
 }

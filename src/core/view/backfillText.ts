@@ -3,6 +3,7 @@ import { runPartitionsText } from '../backfill/commands';
 import type { ImpactPreview, ImpactPreviewAsset } from '../backfill/impactPreview';
 import type { BackfillPlan, PlannedRun } from '../backfill/plan';
 import type { BackfillRecord, HookRecord, RunRecord } from '../backfill/runner';
+import { backfillRunLimit } from '../state/graphql/backfills';
 
 /** Words the editor shows about backfills: the Backfills view, the preview and the confirmation. */
 
@@ -38,7 +39,8 @@ export function backfillDescription(record: BackfillRecord): string {
     const parts = [`${remote.materialized.toLocaleString('en-US')} of ${plural(remote.targeted, 'partition')} materialized`];
     if (remote.failed) parts.push(`${remote.failed.toLocaleString('en-US')} failed`);
     if (remote.inProgress) parts.push(`${remote.inProgress.toLocaleString('en-US')} in progress`);
-    parts.push(plural(remote.runs, 'run'));
+    // The webserver is asked for at most so many of a backfill's runs.
+    parts.push(remote.runs >= backfillRunLimit ? `${backfillRunLimit}+ runs` : plural(remote.runs, 'run'));
     return `${parts.join(', ')} · ${remote.status}${remote.problem ? ' · not reachable' : ''}`;
   }
   const count = (state: RunRecord['state']): number => record.runs.filter((r) => r.state === state).length;

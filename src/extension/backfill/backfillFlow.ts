@@ -258,7 +258,7 @@ async function pickLauncher(connection: GraphqlConnection): Promise<'webserver' 
       { label: `$(cloud-upload) Submit to ${shown}`, description: 'one backfill; its daemon launches the runs by each asset\'s backfill policy', where: 'webserver' as const },
       { label: '$(terminal) Run here in the terminal', description: 'dagster asset materialize, recorded in a local instance', where: 'terminal' as const },
     ],
-    { title: 'Backfill: where should it run?' },
+    { title: 'Backfill: where should it run?', ignoreFocusOut: true },
   );
   return pick?.where;
 }
@@ -297,7 +297,7 @@ async function submitToWebserver(deps: FlowDeps, asset: LocatedAsset, request: B
     { label: 'Submitted as', kind: vscode.QuickPickItemKind.Separator },
     { label: 'launchPartitionBackfill', description: `partitionsByAssets, ${plural(entries, 'entry')}`, detail: "One backfill; the webserver's daemon launches its runs, by each asset's backfill policy, and records them there." },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey} on ${shown}: ${numbers}`, placeHolder: 'Read the plan, then submit or cancel', matchOnDescription: true, matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey} on ${shown}: ${numbers}`, placeHolder: 'Read the plan, then submit or cancel', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
   if (pick?.launch !== true) return;
   if (!(await confirmLarge(plan, numbers, submit, settings))) return;
   let backfillId: string;
@@ -315,7 +315,8 @@ async function submitToWebserver(deps: FlowDeps, asset: LocatedAsset, request: B
     title: `${userKey}${request.downstream ? ' and downstream' : ''}`,
     folder: asset.folder.root,
     createdAt: Date.now(),
-    url: connection.url,
+    // Kept without any user:password in the URL: the history is a plain file.
+    url: shown,
     backfillId,
   });
   void vscode.commands.executeCommand('assetLineage.backfills.focus');
@@ -339,6 +340,6 @@ async function preview(plan: BackfillPlan, userKey: string, home: string | null,
         ]
       : []),
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey}: ${planNumbers(plan)}`, placeHolder: 'Read the plan, then launch or cancel', matchOnDescription: true, matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey}: ${planNumbers(plan)}`, placeHolder: 'Read the plan, then launch or cancel', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
   return pick?.launch === true;
 }

@@ -69,15 +69,26 @@ export class BackfillManager extends Disposable {
       void vscode.window.showWarningMessage(`Asset Lineage: ${problem}`);
     }
     // Webserver backfills went on while the window was closed: follow them again.
-    for (const record of backfills) if (record.remote && record.state === 'running') void this.resume(record);
+    for (const record of backfills) {
+      if (record.remote && record.state === 'running') this.resume(record).catch((error: unknown) => log.error(`following backfill ${record.remote?.backfillId} again failed`, error));
+    }
+  }
+
+  /** Loads the history now, so webserver backfills are followed again without waiting for the view. */
+  restore(): void {
+    this.load();
   }
 
   private async resume(record: BackfillRecord): Promise<void> {
     const remote = record.remote;
     if (!remote) return;
     const connection = await this.connectionFor(remote.url);
+    if (this.isDisposed) return;
     if (!connection) {
-      log.info(`backfill ${remote.backfillId} on ${remote.url} is not followed: the workspace no longer reads state from that webserver`);
+      // Not followed, so not shown as running: the webserver still has it.
+      const shown = loadCore().displayUrl(remote.url);
+      log.info(`backfill ${remote.backfillId} on ${shown} is not followed: the workspace no longer reads state from that webserver`);
+      this.update({ ...record, state: 'interrupted', endedAt: Date.now(), remote: { ...remote, problem: `not followed since the window was reloaded: the workspace no longer reads state from ${shown} (the backfill goes on there)` } });
       return;
     }
     await this.follow(record, connection);
@@ -85,12 +96,13 @@ export class BackfillManager extends Disposable {
 
   /**
    * Follows a backfill submitted to a webserver until it finishes: its status and counts in the
-   * Backfills view and a progress notification (which can stop following or cancel it there).
+   * Backfills view and a progress notification (whose Cancel asks the webserver to cancel it).
    */
   async follow(record: BackfillRecord, connection: GraphqlConnection): Promise<BackfillRecord> {
     this.load();
     const remote = record.remote;
     if (!remote) throw new Error(`backfill ${record.title} was not submitted to a webserver`);
+    if (this.isDisposed) return record;
     if (this.followers.has(record.id)) throw new Error(`backfill ${record.title} is already followed`);
     const core = loadCore();
     const stop = new AbortController();

@@ -32,8 +32,9 @@ export class ImpactController extends Disposable {
     super();
     this.register(scanner.onDidChangeGraph(() => void this.update()));
     this.register(
-      monitor.onDidChange(() => {
-        if (this.shown?.picked.only.length) void this.update();
+      monitor.onDidChange((view) => {
+        // A failed read changes no status: the impact shown stays until a good one.
+        if (view.kind !== 'error' && this.shown?.picked.only.length) void this.update();
       }),
     );
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.update()));
@@ -76,6 +77,7 @@ export class ImpactController extends Disposable {
     }
     const view = this.monitor.current;
     const home = view.kind === 'state' && view.local ? view.home : null;
+    const remote = view.kind === 'state' && !view.local ? this.monitor.remoteInstance : null;
     try {
       const preview = await loadCore().impactInWorkspace({
         graph: asset.folder.graph,
@@ -83,6 +85,7 @@ export class ImpactController extends Disposable {
         request: { key: asset.node.key, partitions: shown.picked.partitions, only: shown.picked.only },
         now: Date.now(),
         instance: home ? this.monitor.instanceAt(home) : null,
+        remote,
       });
       if (generation !== this.generation) return;
       this.panels.setImpact(impactOverlay(preview, shown.picked.label, vscode.workspace.isTrusted));

@@ -8,10 +8,12 @@ import { loadHistory, saveHistory } from '../../../src/core/backfill/history';
 import { BackfillPlanError, planBackfill } from '../../../src/core/backfill/plan';
 import { followRemoteBackfill, newRemoteRecord, remoteTargets } from '../../../src/core/backfill/remoteBackfill';
 import type { BackfillRecord } from '../../../src/core/backfill/runner';
+import { impactInWorkspace, planInWorkspace } from '../../../src/core/backfill/workspacePlan';
 import { backfillDescription } from '../../../src/core/view/backfillText';
 import type { AssetGraph, CodeLocationSummary } from '../../../src/core/model/graph';
 import type { TimeWindowPartitions } from '../../../src/core/model/partitions';
 import { cancelBackfill, launchBackfill, readBackfill } from '../../../src/core/state/graphql/backfills';
+import type { RemoteInstance } from '../../../src/core/state/graphql/remoteState';
 import { assetNode, type AssetNodeFields } from '../../builders/assetNode';
 import { startGraphqlServer, type FakeBackfill, type FakeDagster } from '../../support/graphqlServer';
 
@@ -191,5 +193,27 @@ describe('backfills submitted to a webserver', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('plans and impact from a webserver\'s statuses', () => {
+  test('"only stale" takes the stale partitions the webserver reports, for a plan and for an impact preview', async () => {
+    const fresh = { status: 'materialized', staleness: { status: 'FRESH', causes: [] } } as const;
+    const stale = { status: 'materialized', staleness: { status: 'STALE', causes: [] } } as const;
+    const remote = {
+      url: 'http://127.0.0.1:3000/graphql',
+      dynamicPartitions: new Map<string, string[]>(),
+      assets: new Map([
+        ['raw', { key: ['raw'], partitionKeys: null, partitions: new Map<string | null, typeof fresh | typeof stale>([['2021-06-01', fresh], ['2021-06-02', stale], ['2021-06-03', fresh]]), codeVersion: null, materializable: true, partitionsDefinition: null }],
+      ]),
+    } as unknown as RemoteInstance;
+    const range = { kind: 'range', start: '2021-06-01', end: '2021-06-03' } as const;
+    const planned = await planInWorkspace({ graph: shop, root: '/w', home: null, request: { roots: [{ key: ['raw'], partitions: range }], downstream: false, only: ['stale'] }, now: NOW, commands: defaultCommands, remote });
+    assert.deepEqual(planned.assets.map((a) => [a.key.join('/'), a.partitions?.ranges]), [['raw', [['2021-06-02', '2021-06-02']]]]);
+    const impact = await impactInWorkspace({ graph: shop, home: null, request: { key: ['raw'], partitions: range, only: ['stale'] }, now: NOW, remote });
+    assert.deepEqual(impact.root.ranges, [['2021-06-02', '2021-06-02']]);
+    assert.deepEqual(impact.downstream.map((a) => a.key.join('/')), ['summary']);
+    // Without statuses from anywhere, "only stale" is refused with the reason.
+    await assert.rejects(impactInWorkspace({ graph: shop, home: null, request: { key: ['raw'], partitions: range, only: ['stale'] }, now: NOW }), /needs a Dagster instance/);
   });
 });

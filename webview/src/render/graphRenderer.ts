@@ -742,6 +742,8 @@ export class GraphRenderer {
         const words = `${status.label}: ${status.words}${status.codeChanged ? ' · code changed' : ''}`;
         lines.push(html('div', { className: `overview-tip-status tip-status-${status.worst ?? 'none'}`, text: words }));
       }
+      const impact = this.highlight.impact?.get(node.id);
+      if (impact) lines.push(html('div', { className: 'overview-tip-impact', text: impact.line }));
       this.tip.replaceChildren(...lines);
     }
     const rect = this.svg.getBoundingClientRect();

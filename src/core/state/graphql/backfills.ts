@@ -1,4 +1,4 @@
-import { GraphqlError, graphqlEndpoint, graphqlRequest, type GraphqlConnection } from './client';
+import { displayUrl, GraphqlError, graphqlEndpoint, graphqlRequest, type GraphqlConnection } from './client';
 import { backfillQuery, backfillsQuery, cancelBackfillMutation, launchBackfillMutation } from './queries';
 import { backfillResponseSchema, backfillsResponseSchema, cancelBackfillResponseSchema, launchBackfillResponseSchema, type BackfillSummaryResponse } from './responses';
 
@@ -83,7 +83,7 @@ export async function listBackfills(
   connection: GraphqlConnection,
   query: { limit?: number; cursor?: string | null; status?: BackfillStatus | null } = {},
 ): Promise<BackfillSummary[]> {
-  const where = graphqlEndpoint(connection.url);
+  const where = displayUrl(graphqlEndpoint(connection.url));
   const data = await graphqlRequest(connection, {
     document: backfillsQuery,
     operationName: 'AssetLineageBackfills',
@@ -96,13 +96,16 @@ export async function listBackfills(
   return answer.results.map(summaryOf);
 }
 
+/** Runs of a backfill read with it: its run count, as read, stops here. */
+export const backfillRunLimit = 100;
+
 /** One backfill, or null when the server has none with that id. */
 export async function readBackfill(connection: GraphqlConnection, id: string, options: { runLimit?: number } = {}): Promise<Backfill | null> {
-  const where = graphqlEndpoint(connection.url);
+  const where = displayUrl(graphqlEndpoint(connection.url));
   const data = await graphqlRequest(connection, {
     document: backfillQuery,
     operationName: 'AssetLineageBackfill',
-    variables: { backfillId: id, runLimit: options.runLimit ?? 100 },
+    variables: { backfillId: id, runLimit: options.runLimit ?? backfillRunLimit },
     schema: backfillResponseSchema,
     what: `backfill ${id}`,
   });
@@ -154,7 +157,7 @@ export function backfillParams(targets: readonly BackfillTarget[]): Record<strin
 
 /** Asks the server to cancel a backfill: the daemon launches no more of its runs (those started finish). */
 export async function cancelBackfill(connection: GraphqlConnection, id: string): Promise<void> {
-  const where = graphqlEndpoint(connection.url);
+  const where = displayUrl(graphqlEndpoint(connection.url));
   const data = await graphqlRequest(connection, {
     document: cancelBackfillMutation,
     operationName: 'AssetLineageCancelBackfill',
@@ -169,7 +172,7 @@ export async function cancelBackfill(connection: GraphqlConnection, id: string):
 
 /** Submits the backfill and returns its id; Dagster's errors come back as GraphqlErrors with its message. */
 export async function launchBackfill(connection: GraphqlConnection, targets: readonly BackfillTarget[]): Promise<string> {
-  const where = graphqlEndpoint(connection.url);
+  const where = displayUrl(graphqlEndpoint(connection.url));
   const data = await graphqlRequest(connection, {
     document: launchBackfillMutation,
     operationName: 'AssetLineageLaunchBackfill',

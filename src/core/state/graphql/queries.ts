@@ -170,11 +170,6 @@ query AssetLineageBackfill($backfillId: String!, $runLimit: Int) {
 }
 ${backfillSummaryFields}`;
 
-/**
- * Submits an asset backfill (`partitionsByAssets`: each asset with its partition ranges); Dagster's
- * backfill daemon then makes the runs, applying each asset's backfill policy. Every member of the
- * result union is an `Error` with a message except success.
- */
 /** Asks the daemon to stop launching runs for a backfill (runs already started go on). */
 export const cancelBackfillMutation = `
 mutation AssetLineageCancelBackfill($backfillId: String!) {
@@ -186,6 +181,11 @@ mutation AssetLineageCancelBackfill($backfillId: String!) {
 }
 `;
 
+/**
+ * Submits an asset backfill (`partitionsByAssets`: each asset with its partition ranges); Dagster's
+ * backfill daemon then makes the runs, applying each asset's backfill policy. Every member of the
+ * result union is an `Error` with a message except success.
+ */
 export const launchBackfillMutation = `
 mutation AssetLineageLaunchBackfill($backfillParams: LaunchBackfillParams!) {
   launchPartitionBackfill(backfillParams: $backfillParams) {

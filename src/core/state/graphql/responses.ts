@@ -152,11 +152,12 @@ export const backfillResponseSchema = z.object({
   ]),
 });
 
-/** `launchPartitionBackfill`: success, or any member of the union, all of which carry a message. */
+/** `cancelPartitionBackfill`: success, or an error with its message. */
 export const cancelBackfillResponseSchema = z.object({
   cancelPartitionBackfill: z.union([z.object({ __typename: z.literal('CancelBackfillSuccess'), backfillId: z.string() }), z.object({ __typename: z.string(), message: z.string() })]),
 });
 
+/** `launchPartitionBackfill`: success, or any member of the union, all of which carry a message. */
 export const launchBackfillResponseSchema = z.object({
   launchPartitionBackfill: z.union([
     z.object({ __typename: z.literal('LaunchBackfillSuccess'), backfillId: z.string(), launchedRunIds: z.array(z.string().nullable()).nullable().optional() }),
