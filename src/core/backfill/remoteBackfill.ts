@@ -2,7 +2,7 @@ import { keyToUserString } from '../model/assetKey';
 import type { Backfill, BackfillTarget } from '../state/graphql/backfills';
 import { finishedBackfillStatuses } from '../state/graphql/backfills';
 import { BackfillPlanError, type BackfillPlan } from './plan';
-import type { BackfillOptions, BackfillRecord, BackfillState, RemoteProgress } from './runner';
+import { systemClock, type BackfillOptions, type BackfillRecord, type BackfillState, type RemoteProgress } from './runner';
 
 /**
  * A backfill submitted to a Dagster webserver (§8 `launchPartitionBackfill`): the same assets and
@@ -108,25 +108,13 @@ export interface FollowOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-const sleepFor = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-
 /**
  * Reads the backfill until it finishes (or `signal` stops following it: the backfill itself goes on
  * on the server). A failed read is reported on the record and tried again, less and less often.
  */
 export async function followRemoteBackfill(start: BackfillRecord, options: FollowOptions): Promise<BackfillRecord> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? sleepFor;
+  const now = options.now ?? systemClock.now;
+  const sleep = options.sleep ?? systemClock.sleep;
   const interval = options.intervalMs ?? 3000;
   const maxInterval = options.maxIntervalMs ?? 60_000;
   let record = start;

@@ -2,23 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { impactPreview } from '../../../src/core/backfill/impactPreview';
 import { BackfillPlanError } from '../../../src/core/backfill/plan';
-import type { AssetGraph, CodeLocationSummary } from '../../../src/core/model/graph';
-import type { PartitionMapping } from '../../../src/core/model/partitionMappings';
 import type { TimeWindowPartitions } from '../../../src/core/model/partitions';
 import type { VerdictSource } from '../../../src/core/stale/staleReport';
 import { impactOverlay } from '../../../src/core/view/backfillText';
-import { assetNode, type AssetNodeFields } from '../../builders/assetNode';
+import { backfillNow, daily, previousDay, shopGraph } from '../../builders/backfillGraph';
 
-/** Evaluated at 2021-07-01 UTC: daily partitions 2021-05-01 .. 2021-06-30 (61 of them). */
-const NOW = Date.UTC(2021, 6, 1);
-const DAILY: TimeWindowPartitions = { type: 'daily', start: '2021-05-01', end: null, timezone: 'UTC', fmt: '%Y-%m-%d', endOffset: 0, cronSchedule: '0 0 * * *', minuteOffset: 0, hourOffset: 0 };
+/** Evaluated at 2021-07-01 UTC: daily partitions 2021-05-01 .. 2021-06-30. */
+const NOW = backfillNow;
+const DAILY = daily;
+const graph = shopGraph;
+
 const WEEKLY: TimeWindowPartitions = { type: 'weekly', start: '2021-05-02', end: null, timezone: 'UTC', fmt: '%Y-%m-%d', endOffset: 0, cronSchedule: '0 0 * * 0', minuteOffset: 0, hourOffset: 0, dayOffset: 0 };
-const previousDay: PartitionMapping = { type: 'time_window', startOffset: -1, endOffset: -1, allowNonexistentUpstreamPartitions: false };
-const location: CodeLocationSummary = { name: 'loc', source: 'pyproject.toml:3', target: 'shop.definitions', root: '.', pointer: { kind: 'module', attribute: null } };
-
-function graph(nodes: [string, AssetNodeFields][]): AssetGraph {
-  return { version: 1, assets: nodes.map(([name, fields]) => assetNode(name.split('/'), fields)), diagnostics: [], codeLocations: [location] };
-}
 
 /**
  *   raw (daily) ─► clean (daily) ─► report (daily, the previous day of clean)

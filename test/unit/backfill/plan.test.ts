@@ -2,24 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defaultCommands } from '../../../src/core/backfill/commands';
 import { BackfillPlanError, planBackfill, type BackfillPlan, type BackfillRequest, type PlanContext } from '../../../src/core/backfill/plan';
-import type { AssetGraph, AssetNode, CodeLocationSummary } from '../../../src/core/model/graph';
+import type { AssetGraph, AssetNode } from '../../../src/core/model/graph';
 import type { PartitionMapping } from '../../../src/core/model/partitionMappings';
-import type { MultiPartitions, TimeWindowPartitions } from '../../../src/core/model/partitions';
+import type { MultiPartitions } from '../../../src/core/model/partitions';
 import type { PartitionVerdict, VerdictSource } from '../../../src/core/stale/staleReport';
-import { assetNode, type AssetNodeFields } from '../../builders/assetNode';
+import { assetNode } from '../../builders/assetNode';
+import { backfillNow, daily, previousDay, shopGraph, shopLocation } from '../../builders/backfillGraph';
 
 /** Evaluated at 2021-07-01 UTC: daily partitions 2021-05-01 .. 2021-06-30. */
-const NOW = Date.UTC(2021, 6, 1);
-const DAILY: TimeWindowPartitions = { type: 'daily', start: '2021-05-01', end: null, timezone: 'UTC', fmt: '%Y-%m-%d', endOffset: 0, cronSchedule: '0 0 * * *', minuteOffset: 0, hourOffset: 0 };
+const NOW = backfillNow;
+const DAILY = daily;
+const graph = shopGraph;
+const location = shopLocation;
+
 const REGIONS: MultiPartitions = { type: 'multi', dimensions: [{ name: 'date', partitions: DAILY }, { name: 'region', partitions: { type: 'static', keys: ['eu', 'us'] } }] };
-const previousDay: PartitionMapping = { type: 'time_window', startOffset: -1, endOffset: -1, allowNonexistentUpstreamPartitions: false };
 const nextDay: PartitionMapping = { type: 'time_window', startOffset: 1, endOffset: 1, allowNonexistentUpstreamPartitions: true };
-
-const location: CodeLocationSummary = { name: 'loc', source: 'pyproject.toml:3', target: 'shop.definitions', root: '.', pointer: { kind: 'module', attribute: null } };
-
-function graph(nodes: [string, AssetNodeFields][]): AssetGraph {
-  return { version: 1, assets: nodes.map(([name, fields]) => assetNode(name.split('/'), fields)), diagnostics: [], codeLocations: [location] };
-}
 
 /**
  *   raw (daily) ─► clean (daily) ─► report (daily, reads the previous day of clean)

@@ -10,21 +10,17 @@ import { followRemoteBackfill, newRemoteRecord, remoteTargets } from '../../../s
 import type { BackfillRecord } from '../../../src/core/backfill/runner';
 import { impactInWorkspace, planInWorkspace } from '../../../src/core/backfill/workspacePlan';
 import { backfillDescription } from '../../../src/core/view/backfillText';
-import type { AssetGraph, CodeLocationSummary } from '../../../src/core/model/graph';
-import type { TimeWindowPartitions } from '../../../src/core/model/partitions';
 import { cancelBackfill, launchBackfill, readBackfill } from '../../../src/core/state/graphql/backfills';
 import type { RemoteInstance } from '../../../src/core/state/graphql/remoteState';
-import { assetNode, type AssetNodeFields } from '../../builders/assetNode';
+import { backfillNow, daily, shopGraph } from '../../builders/backfillGraph';
 import { startGraphqlServer, type FakeBackfill, type FakeDagster } from '../../support/graphqlServer';
 
-/** A backfill submitted to a webserver: what is sent, and following it to the end. */
+/** Evaluated at 2021-07-01 UTC: daily partitions 2021-05-01 .. 2021-06-30. */
+const NOW = backfillNow;
+const DAILY = daily;
+const graph = shopGraph;
 
-const NOW = Date.UTC(2021, 6, 1);
-const DAILY: TimeWindowPartitions = { type: 'daily', start: '2021-05-01', end: null, timezone: 'UTC', fmt: '%Y-%m-%d', endOffset: 0, cronSchedule: '0 0 * * *', minuteOffset: 0, hourOffset: 0 };
-const location: CodeLocationSummary = { name: 'loc', source: 'pyproject.toml:3', target: 'shop.definitions', root: '.', pointer: { kind: 'module', attribute: null } };
-function graph(nodes: [string, AssetNodeFields][]): AssetGraph {
-  return { version: 1, assets: nodes.map(([name, fields]) => assetNode(name.split('/'), fields)), diagnostics: [], codeLocations: [location] };
-}
+/** A backfill submitted to a webserver: what is sent, and following it to the end. */
 
 /** raw (daily) and by_region (static regions) ─► summary (unpartitioned) */
 const shop = graph([
