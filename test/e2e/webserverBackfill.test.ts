@@ -5,11 +5,12 @@
 // backfill on the server and follows the Backfills view to the end.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from '../../scripts/e2e/codeServer.mjs';
 import { startGraphqlServer, type FakeBackfill, type FakeDagster, type TestGraphqlServer } from '../support/graphqlServer';
-import { contextMenu, openHarbor, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
+import { contextMenu, openHarbor, outputDir, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
 
 const asset = 'feeds/rotterdam_gate_events';
 const range = '2025-01-01...2025-01-03';
@@ -64,6 +65,7 @@ describe('Backfill submitted to a Dagster webserver (code-server)', { timeout: 6
         return ranges.map(([start, end]) => ({ assetKey, partitions: { range: { start, end } } }));
       });
       assert.deepEqual(JSON.parse(JSON.stringify(dagster.launched?.[0])), { partitionsByAssets: expected });
+      writeFileSync(join(outputDir, 'webserver-launch.json'), JSON.stringify(dagster.launched?.[0], null, 2));
       const row = page.locator('.part.sidebar .monaco-list-row', { hasText: `${asset} and downstream` }).first();
       await waitFor(async () => ((await row.textContent())?.includes('· REQUESTED') ? true : undefined), 60_000, async () => `the Backfills view shows: ${(await sideBarRows(page)).map((r) => r.label).join(' | ')}`);
     });
