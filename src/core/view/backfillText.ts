@@ -7,8 +7,9 @@ import { backfillRunLimit } from '../state/graphql/backfills';
 
 /** Words the editor shows about backfills: the Backfills view, the preview and the confirmation. */
 
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+/** "1 run", "1,024 runs", "3 entries": like `countLabel`, with thousands separators for backfill sizes. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 }
 
 export function formatDuration(ms: number): string {

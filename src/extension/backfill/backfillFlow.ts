@@ -295,7 +295,7 @@ async function submitToWebserver(deps: FlowDeps, asset: LocatedAsset, request: B
     { label: '$(close) Cancel', launch: false },
     ...assetItems(plan),
     { label: 'Submitted as', kind: vscode.QuickPickItemKind.Separator },
-    { label: 'launchPartitionBackfill', description: `partitionsByAssets, ${plural(entries, 'entry')}`, detail: "One backfill; the webserver's daemon launches its runs, by each asset's backfill policy, and records them there." },
+    { label: 'launchPartitionBackfill', description: `partitionsByAssets, ${plural(entries, 'entry', 'entries')}`, detail: "One backfill; the webserver's daemon launches its runs, by each asset's backfill policy, and records them there." },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: `Backfill ${userKey} on ${shown}: ${numbers}`, placeHolder: 'Read the plan, then submit or cancel', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
   if (pick?.launch !== true) return;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BackfillPlan } from '../../../src/core/backfill/plan';
 import type { BackfillRecord, RunRecord } from '../../../src/core/backfill/runner';
-import { backfillDescription, commandText, planNumbers, plannedAssetText, runLabel, stepDescription } from '../../../src/core/view/backfillText';
+import { backfillDescription, commandText, planNumbers, plannedAssetText, plural, runLabel, stepDescription } from '../../../src/core/view/backfillText';
 
 const run = (fields: Partial<RunRecord>): RunRecord => ({
   index: 2,
@@ -23,6 +23,13 @@ const run = (fields: Partial<RunRecord>): RunRecord => ({
 });
 
 describe('backfill words', () => {
+  test('counts: thousands separators, and irregular plurals where asked', () => {
+    assert.equal(plural(1, 'run'), '1 run');
+    assert.equal(plural(1024, 'run'), '1,024 runs');
+    assert.equal(plural(3, 'entry', 'entries'), '3 entries');
+    assert.equal(plural(1, 'entry', 'entries'), '1 entry');
+  });
+
   test('runs are named by number, assets and partitions', () => {
     assert.equal(runLabel(run({})), '3. raw/voyages, raw/port_calls [2025-01-03]');
     assert.equal(runLabel(run({ partitions: { kind: 'range', start: 'a', end: 'b' } })), '3. raw/voyages, raw/port_calls [a...b]');
