@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { repoRoot } from '../../scripts/e2e/codeServer.mjs';
-import { contextMenu, expandRow, fakeDagster, fakeOnPath, openHarbor, outputDir, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
+import { answerInput, contextMenu, expandRow, fakeDagster, fakeOnPath, openHarbor, outputDir, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
 
 /** A partitioned asset with a small downstream, and two days of it. */
 const asset = 'feeds/rotterdam_gate_events';
@@ -46,9 +46,7 @@ describe('Backfill from a right-click in VS Code (code-server)', { timeout: 900_
     });
     await step(session, 'backfill-pick', async () => {
       await pickItem(page, 'A range…');
-      const input = page.locator('.quick-input-widget input');
-      await input.fill(range);
-      await input.press('Enter');
+      await answerInput(page, 'a range of partitions', range);
       await pickItem(page, 'and everything downstream');
     });
     await step(session, 'backfill-preview', async () => {
@@ -130,9 +128,7 @@ describe('Backfill from a right-click in VS Code (code-server)', { timeout: 900_
       await stableNodeCount(graph).catch(() => undefined);
       await contextMenu(page, graph, `g.node[data-key="${asset}"]`, 'Show Downstream Impact…');
       await pickItem(page, 'A range…');
-      const input = page.locator('.quick-input-widget input');
-      await input.fill(range);
-      await input.press('Enter');
+      await answerInput(page, 'a range of partitions', range);
     });
     await step(session, 'impact-graph', async () => {
       const banner = graph.locator('#impact-banner:not(.hidden) .impact-text');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from '../../scripts/e2e/codeServer.mjs';
 import { startGraphqlServer, type FakeBackfill, type FakeDagster, type TestGraphqlServer } from '../support/graphqlServer';
-import { contextMenu, openHarbor, outputDir, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
+import { answerInput, contextMenu, openHarbor, outputDir, pickItem, showLineage, sideBarRows, stableNodeCount, step, waitFor, type Session } from './workbench';
 
 const asset = 'feeds/rotterdam_gate_events';
 const range = '2025-01-01...2025-01-03';
@@ -42,9 +42,7 @@ describe('Backfill submitted to a Dagster webserver (code-server)', { timeout: 6
       await stableNodeCount(graph).catch(() => undefined);
       await contextMenu(page, graph, `g.node[data-key="${asset}"]`, 'Backfill…');
       await pickItem(page, 'A range…');
-      const input = page.locator('.quick-input-widget input');
-      await input.fill(range);
-      await input.press('Enter');
+      await answerInput(page, 'a range of partitions', range);
       await pickItem(page, 'and everything downstream');
       await pickItem(page, 'Submit to http://127.0.0.1');
     });

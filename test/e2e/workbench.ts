@@ -226,16 +226,40 @@ export async function stableNodeCount(frame: Frame, expect?: (n: number) => bool
 }
 
 
-/** Picks the visible quick pick item whose label contains `text` (a closing quick pick's rows do not count). */
+/**
+ * Picks the visible quick pick item whose label contains `text` (a closing quick pick's rows do not
+ * count). A click that lands while the quick pick is still settling can be lost, so it is repeated
+ * until the quick pick moves on (the row is gone).
+ */
 export async function pickItem(page: Page, text: string): Promise<void> {
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   const row = rows.filter({ hasText: text }).first();
+  const title = async (): Promise<string> => ((await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '').trim();
   await waitFor(
     async () => ((await row.isVisible()) ? true : undefined),
     30_000,
     async () => `the quick pick shows no item "${text}" (it has: ${(await rows.allTextContents()).map((t) => t.trim()).join(' | ')})`,
   );
-  await row.click();
+  const before = await title();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await row.click({ timeout: 10_000 }).catch(() => undefined);
+    const moved = await waitFor(async () => ((await title()) !== before || !(await row.isVisible()) ? true : undefined), 5_000, () => '').catch(() => false);
+    if (moved) return;
+  }
+  throw new Error(`clicking "${text}" in the quick pick "${before}" did nothing`);
+}
+
+/** Types into the input box whose title contains `titlePart` (once it has replaced the quick pick before it) and presses Enter. */
+export async function answerInput(page: Page, titlePart: string, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await waitFor(
+    async () => (((await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '').includes(titlePart) && (await widget.locator('input').isEditable().catch(() => false)) ? true : undefined),
+    30_000,
+    async () => `no input box "${titlePart}" (the quick input says "${await widget.locator('.quick-input-title').textContent().catch(() => '')}")`,
+  );
+  const input = widget.locator('input');
+  await input.fill(text);
+  await input.press('Enter');
 }
 
 /** Right-clicks an element in a webview and picks an item of VS Code's context menu. */
