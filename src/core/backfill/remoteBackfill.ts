@@ -2,7 +2,7 @@ import { keyToUserString } from '../model/assetKey';
 import type { Backfill, BackfillTarget } from '../state/graphql/backfills';
 import { finishedBackfillStatuses } from '../state/graphql/backfills';
 import { BackfillPlanError, type BackfillPlan } from './plan';
-import { systemClock, type BackfillOptions, type BackfillRecord, type BackfillState, type RemoteProgress } from './runner';
+import { recordHead, systemClock, type BackfillOptions, type BackfillRecord, type BackfillState, type RemoteProgress } from './runner';
 
 /**
  * A backfill submitted to a Dagster webserver (§8 `launchPartitionBackfill`): the same assets and
@@ -33,13 +33,7 @@ const remoteOptions: BackfillOptions = { concurrency: 1, stopOnFailure: false, r
 /** The record of a just-submitted backfill (no runs of ours: the daemon makes them). */
 export function newRemoteRecord(plan: BackfillPlan, fields: { id: string; title: string; folder: string; createdAt: number; url: string; backfillId: string }): BackfillRecord {
   return {
-    version: 1,
-    id: fields.id,
-    title: fields.title,
-    folder: fields.folder,
-    createdAt: fields.createdAt,
-    endedAt: null,
-    state: 'running',
+    ...recordHead(fields),
     options: remoteOptions,
     summary: { assets: plan.summary.assets, partitions: plan.summary.partitions, runs: 0 },
     runs: [],

@@ -127,6 +127,11 @@ export const systemClock: RunnerClock = {
 };
 
 /** A new record for a plan (every run queued). `hooks` are argv arrays, run in the plan's first folder. */
+/** What every new record starts with, local or submitted to a webserver. */
+export function recordHead(fields: { id: string; title: string; folder: string; createdAt: number }): Pick<BackfillRecord, 'version' | 'id' | 'title' | 'folder' | 'createdAt' | 'endedAt' | 'state'> {
+  return { version: 1, id: fields.id, title: fields.title, folder: fields.folder, createdAt: fields.createdAt, endedAt: null, state: 'running' };
+}
+
 export function newBackfillRecord(
   plan: BackfillPlan,
   fields: { id: string; title: string; folder: string; createdAt: number; env: Record<string, string>; options: BackfillOptions; hooks?: { before?: readonly string[] | null; after?: readonly string[] | null } },
@@ -137,13 +142,7 @@ export function newBackfillRecord(
   if (fields.hooks?.before?.length) hooks.push({ when: 'before', argv: [...fields.hooks.before], cwd, env: fields.env, ...blank });
   if (fields.hooks?.after?.length) hooks.push({ when: 'after', argv: [...fields.hooks.after], cwd, env: fields.env, ...blank });
   return {
-    version: 1,
-    id: fields.id,
-    title: fields.title,
-    folder: fields.folder,
-    createdAt: fields.createdAt,
-    endedAt: null,
-    state: 'running',
+    ...recordHead(fields),
     options: fields.options,
     summary: { assets: plan.summary.assets, partitions: plan.summary.partitions, runs: plan.summary.runs },
     runs: plan.runs.map((run) => ({ index: run.index, assets: run.assets, partitions: run.partitions, size: run.size, after: run.after, argv: run.argv, cwd: run.cwd, env: fields.env, ...blank })),
