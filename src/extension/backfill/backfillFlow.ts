@@ -102,6 +102,9 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
   await deps.manager.start(record, folder);
 }
 
+// The pickers of a backfill are steps of one flow: they stay open when the focus moves (to read
+// the graph, or when the page of the graph takes it), and Escape still ends the flow.
+
 /** Partitions as the user picked them, and in words ("2024-01-01...2024-01-31", "the stale partitions"). */
 export interface PickedPartitions {
   partitions: SourcePartitions;
@@ -122,11 +125,12 @@ export async function pickPartitions(asset: LocatedAsset, verb: string): Promise
     { label: '$(checklist) Missing, failed or stale', choice: { partitions: all, only: ['missing', 'failed', 'stale'], label: 'the missing, failed or stale partitions' } },
     { label: '$(symbol-array) All partitions', choice: { partitions: all, only: [], label: 'all partitions' } },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `${verb} ${asset.userKey}: which partitions?`, placeHolder: 'Pick partitions' });
+  const pick = await vscode.window.showQuickPick(items, { title: `${verb} ${asset.userKey}: which partitions?`, placeHolder: 'Pick partitions', ignoreFocusOut: true });
   if (!pick?.choice) return undefined;
   if (pick.choice === 'range') {
     const text = await vscode.window.showInputBox({
       title: `${verb} ${asset.userKey}: a range of partitions`,
+      ignoreFocusOut: true,
       prompt: 'FIRST...LAST (three dots; both ends included)',
       validateInput: (value) => (value.split('...').length === 2 && value.split('...').every((s) => s.trim()) ? null : 'Write the first and last key with three dots between them, e.g. 2024-01-01...2024-01-31'),
     });
@@ -135,7 +139,7 @@ export async function pickPartitions(asset: LocatedAsset, verb: string): Promise
     return { partitions: { kind: 'range', start, end }, only: [], label: `${start}...${end}` };
   }
   if (pick.choice === 'keys') {
-    const text = await vscode.window.showInputBox({ title: `${verb} ${asset.userKey}: partition keys`, prompt: 'Keys separated by commas', validateInput: (value) => (value.trim() ? null : 'Write at least one key') });
+    const text = await vscode.window.showInputBox({ title: `${verb} ${asset.userKey}: partition keys`, ignoreFocusOut: true, prompt: 'Keys separated by commas', validateInput: (value) => (value.trim() ? null : 'Write at least one key') });
     if (!text) return undefined;
     const keys = text.split(',').map((k) => k.trim()).filter(Boolean);
     return { partitions: { kind: 'keys', keys }, only: [], label: keys.join(', ') };
@@ -149,7 +153,7 @@ async function pickDownstream(userKey: string): Promise<boolean | undefined> {
       { label: `$(arrow-down) ${userKey} and everything downstream`, description: 'the partitions each mapping reaches', downstream: true },
       { label: `$(circle-filled) ${userKey} only`, downstream: false },
     ],
-    { title: `Backfill ${userKey}: include downstream assets?` },
+    { title: `Backfill ${userKey}: include downstream assets?`, ignoreFocusOut: true },
   );
   return pick?.downstream;
 }
