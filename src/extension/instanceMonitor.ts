@@ -96,6 +96,15 @@ export class InstanceMonitor extends Disposable {
     return this.latestInstance?.home === home ? this.latestInstance.instance : null;
   }
 
+  /**
+   * The local instance of `home` once any read under way has ended: a plan or preview made during
+   * a read waits for it instead of reading the same files a second time. Null when it is not read.
+   */
+  async settledInstance(home: string): Promise<LocalInstance | null> {
+    await this.running;
+    return this.instanceAt(home);
+  }
+
   /** What the webserver said at its latest good read, if state comes from one. */
   get remoteInstance(): RemoteInstance | null {
     return this.latestRemote;

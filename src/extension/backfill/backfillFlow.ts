@@ -72,8 +72,8 @@ export async function backfillFlow(deps: FlowDeps, asset: LocatedAsset, mode: Ba
   const commands = await commandSettings(settings, asset);
   let plan: BackfillPlan;
   try {
-    plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asset Lineage: planning the backfill of ${userKey}…` }, () =>
-      loadCore().planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: home && existsSync(join(home, 'history')) ? home : null, request, now: Date.now(), commands, instance: home ? deps.monitor.instanceAt(home) : null }),
+    plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Asset Lineage: planning the backfill of ${userKey}…` }, async () =>
+      loadCore().planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: home && existsSync(join(home, 'history')) ? home : null, request, now: Date.now(), commands, instance: home ? await deps.monitor.settledInstance(home) : null }),
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

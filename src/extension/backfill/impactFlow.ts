@@ -84,7 +84,7 @@ export class ImpactController extends Disposable {
         home,
         request: { key: asset.node.key, partitions: shown.picked.partitions, only: shown.picked.only },
         now: Date.now(),
-        instance: home ? this.monitor.instanceAt(home) : null,
+        instance: home ? await this.monitor.settledInstance(home) : null,
         remote,
       });
       if (generation !== this.generation) return;
