@@ -12,6 +12,6 @@ export { codeSnapshotsSchema } from '../core/stale/codeChanges';
 export { impactInWorkspace, planInWorkspace } from '../core/backfill/workspacePlan';
 export { BackfillRunner, newBackfillRecord, retryFailed } from '../core/backfill/runner';
 export { loadHistory, saveHistory } from '../core/backfill/history';
-export { findExecutable } from '../core/backfill/commands';
+export { defaultCommands, findExecutable } from '../core/backfill/commands';
 export { followRemoteBackfill, newRemoteRecord, remoteTargets } from '../core/backfill/remoteBackfill';
 export { cancelBackfill, launchBackfill, readBackfill } from '../core/state/graphql/backfills';

@@ -1,10 +1,10 @@
 import { keyId, keyToUserString } from '../model/assetKey';
 import { unmaterializedKinds, type AssetGraph, type AssetNode } from '../model/graph';
 import { computeImpact, type ImpactSelection } from '../partitions/impact';
-import { createSpace, type PartitionSpace, type SpaceContext } from '../partitions/keySpaces';
-import { allSubset, isEmptySubset, subsetKeyRanges, subsetSize } from '../partitions/subsets';
+import type { PartitionSpace, SpaceContext } from '../partitions/keySpaces';
+import { allSubset, subsetKeyRanges, subsetSize } from '../partitions/subsets';
 import type { VerdictSource } from '../stale/staleReport';
-import { BackfillPlanError, rootSelection, type PartitionFilter } from './plan';
+import { BackfillPlanError, nothingPicked, notFollowed, partitionSpaces, rootSelection, type PartitionFilter } from './plan';
 import type { SourcePartitions } from '../partitions/impact';
 
 /**
@@ -60,17 +60,7 @@ export function impactPreview(request: ImpactPreviewRequest, context: ImpactPrev
   // A stub stands in for a key no definition has; a definition wins over it.
   const node = graph.assets.find((a) => keyId(a.key) === id && a.kind !== 'stub') ?? graph.assets.find((a) => keyId(a.key) === id);
   if (!node) throw new BackfillPlanError(`no asset ${keyToUserString(request.key)} in the workspace`);
-  const spaces = new Map<string, PartitionSpace | null>();
-  const spaceOf = (asset: AssetNode): PartitionSpace | null => {
-    const assetId = keyId(asset.key);
-    let space = spaces.get(assetId);
-    if (space === undefined) {
-      const made = asset.partitions ? createSpace(asset.partitions, spaceContext) : null;
-      if (made?.kind === 'unknown') throw new BackfillPlanError(`the partitions of ${keyToUserString(asset.key)} are not known: ${made.reason}`);
-      spaces.set(assetId, (space = made));
-    }
-    return space;
-  };
+  const spaceOf = partitionSpaces(spaceContext);
   const space = spaceOf(node);
   const picked = rootSelection(node, space, request.partitions, request.only, context.verdicts);
   const warnings: string[] = [];
@@ -90,13 +80,13 @@ export function impactPreview(request: ImpactPreviewRequest, context: ImpactPrev
     if (selection.kind === 'unknown') return { ...base, count: null, ranges: null, unknown: spaceProblem ?? selection.reason };
     return { ...base, count: subsetSize(selection), ranges: subsetKeyRanges(selection), unknown: null };
   };
-  if (picked === null || (picked.kind !== 'whole' && picked.kind !== 'unknown' && isEmptySubset(picked))) {
-    warnings.push(`${keyToUserString(node.key)}: no ${request.only.length ? `${request.only.join(' or ')} ` : ''}partitions in the selection`);
+  if (picked === null) {
+    warnings.push(nothingPicked(node, request.only));
     return { root: describe(node, null, 'root', 0), downstream: [], warnings, summary: { assets: 0, partitions: 0 } };
   }
   const partitions: SourcePartitions = picked.kind === 'whole' || picked.kind === 'unknown' ? { kind: 'all' } : { kind: 'subset', subset: picked };
   const result = computeImpact(graph, node.key, partitions, spaceContext);
-  for (const edge of result.invalidEdges) warnings.push(`not followed: ${edge.upstream.join('/')} → ${edge.downstream.join('/')}: ${edge.message}`);
+  for (const edge of result.invalidEdges) warnings.push(notFollowed(edge));
   const downstream = result.impacted.map((hit) => describe(nodes.get(keyId(hit.key)) as AssetNode, hit.selection, 'downstream', hit.depth));
   const unknownCount = downstream.filter((a) => a.count === null).length;
   if (unknownCount) warnings.push(`${unknownCount} downstream asset${unknownCount === 1 ? '' : 's'} whose partitions cannot be worked out (see each asset)`);

@@ -141,14 +141,7 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
   const spaceContext: SpaceContext = { now: context.now, dynamicKeys: context.dynamicKeys ?? (() => undefined) };
   const nodes = new Map<string, AssetNode>();
   for (const node of graph.assets) if (!nodes.has(keyId(node.key)) || nodes.get(keyId(node.key))?.kind === 'stub') nodes.set(keyId(node.key), node);
-  const spaces = new Map<string, PartitionSpace | UnknownSpace | null>();
-  const spaceOf = (node: AssetNode): PartitionSpace | null => {
-    const id = keyId(node.key);
-    let space = spaces.get(id);
-    if (space === undefined) spaces.set(id, (space = node.partitions ? createSpace(node.partitions, spaceContext) : null));
-    if (space?.kind === 'unknown') throw new BackfillPlanError(`the partitions of ${keyToUserString(node.key)} are not known: ${space.reason}`);
-    return space;
-  };
+  const spaceOf = partitionSpaces(spaceContext);
   const warnings: string[] = [];
 
   // The roots' partitions, filtered by status when asked.
@@ -161,8 +154,8 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
     if (!node) throw new BackfillPlanError(`no asset ${keyToUserString(root.key)} in the workspace`);
     const space = spaceOf(node);
     const picked = rootSelection(node, space, root.partitions, request.only, context.verdicts);
-    if (picked === null || (picked.kind !== 'whole' && picked.kind !== 'unknown' && isEmptySubset(picked))) {
-      warnings.push(`${keyToUserString(node.key)}: no ${request.only.length ? `${request.only.join(' or ')} ` : ''}partitions in the selection`);
+    if (picked === null) {
+      warnings.push(nothingPicked(node, request.only));
       continue;
     }
     rootIds.add(keyId(node.key));
@@ -172,7 +165,7 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
 
   // Every asset reached, in dependency order (the roots alone without downstream).
   const reached = sources.length ? computeCombinedImpact(graph, sources, spaceContext) : { reached: new Map(), invalidEdges: [] };
-  for (const edge of reached.invalidEdges) warnings.push(`not followed: ${edge.upstream.join('/')} → ${edge.downstream.join('/')}: ${edge.message}`);
+  for (const edge of reached.invalidEdges) warnings.push(notFollowed(edge));
   const locations = new Map(graph.codeLocations.map((location) => [location.name, location]));
   const targets: Target[] = [];
   const skipped: BackfillPlan['skipped'] = [];
@@ -247,8 +240,33 @@ export function planBackfill(request: BackfillRequest, context: PlanContext): Ba
 }
 
 /**
+ * Each asset's partition space at the context's `now`, made once per asset; partitions that cannot
+ * be known (an unreadable definition) refuse the plan with the reason.
+ */
+export function partitionSpaces(context: SpaceContext): (node: AssetNode) => PartitionSpace | null {
+  const spaces = new Map<string, PartitionSpace | UnknownSpace | null>();
+  return (node) => {
+    const id = keyId(node.key);
+    let space = spaces.get(id);
+    if (space === undefined) spaces.set(id, (space = node.partitions ? createSpace(node.partitions, context) : null));
+    if (space?.kind === 'unknown') throw new BackfillPlanError(`the partitions of ${keyToUserString(node.key)} are not known: ${space.reason}`);
+    return space;
+  };
+}
+
+/** The warning for a root of which nothing was picked. */
+export function nothingPicked(node: AssetNode, only: readonly PartitionFilter[]): string {
+  return `${keyToUserString(node.key)}: no ${only.length ? `${only.join(' or ')} ` : ''}partitions in the selection`;
+}
+
+/** The warning for a dependency whose mapping Dagster refuses: nothing is mapped through it. */
+export function notFollowed(edge: { upstream: readonly string[]; downstream: readonly string[]; message: string }): string {
+  return `not followed: ${edge.upstream.join('/')} → ${edge.downstream.join('/')}: ${edge.message}`;
+}
+
+/**
  * What the user picked of one root: the partitions that exist now (a range may run past the last
- * window), keeping only those whose status is one of `only` when asked. Null or empty: nothing.
+ * window), keeping only those whose status is one of `only` when asked. Null: nothing.
  */
 export function rootSelection(node: AssetNode, space: PartitionSpace | null, partitions: SourcePartitions, only: readonly PartitionFilter[], verdicts: VerdictSource | undefined): ImpactSelection {
   let picked: ImpactSelection;
@@ -262,9 +280,11 @@ export function rootSelection(node: AssetNode, space: PartitionSpace | null, par
     // Keys the definition does not have now (a range past the last window) are not launched.
     picked = intersection(picked, allSubset(space));
   }
-  if (!only.length) return picked;
-  if (!verdicts) throw new BackfillPlanError(`picking only ${only.join(' or ')} partitions needs partition statuses: give an instance or a webserver`);
-  return filterByStatus(node, space, picked, only, verdicts);
+  if (only.length) {
+    if (!verdicts) throw new BackfillPlanError(`picking only ${only.join(' or ')} partitions needs partition statuses: give an instance or a webserver`);
+    picked = filterByStatus(node, space, picked, only, verdicts);
+  }
+  return picked !== null && picked.kind !== 'whole' && picked.kind !== 'unknown' && isEmptySubset(picked) ? null : picked;
 }
 
 /** The picked partitions whose status is one of `only`; partitions without a record are missing. */

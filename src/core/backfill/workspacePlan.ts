@@ -28,7 +28,9 @@ export interface WorkspacePlanInput {
   remote?: RemoteInstance | null;
 }
 
-async function instanceFacts(graph: AssetGraph, home: string | null, only: readonly PartitionFilter[], now: number, known: LocalInstance | null | undefined) {
+/** What plans and previews take from the statuses: a webserver's, else the local instance's (read unless `known`). */
+async function instanceFacts(graph: AssetGraph, home: string | null, only: readonly PartitionFilter[], now: number, known: LocalInstance | null | undefined, remote: RemoteInstance | null | undefined) {
+  if (remote) return { dynamicKeys: (name: string) => remote.dynamicPartitions.get(name), verdicts: remoteVerdicts(remote) };
   if (only.length && home === null) {
     throw new BackfillPlanError(`picking only ${only.join(' or ')} partitions needs a Dagster instance, and none was found`);
   }
@@ -43,11 +45,7 @@ async function instanceFacts(graph: AssetGraph, home: string | null, only: reado
 
 export async function planInWorkspace(input: WorkspacePlanInput): Promise<BackfillPlan> {
   const { graph, root, home, request, now, commands } = input;
-  if (input.remote) {
-    const remote = input.remote;
-    return planBackfill(request, { graph, root, now, commands, dynamicKeys: (name) => remote.dynamicPartitions.get(name), verdicts: remoteVerdicts(remote) });
-  }
-  const facts = await instanceFacts(graph, home, request.only, now, input.instance);
+  const facts = await instanceFacts(graph, home, request.only, now, input.instance, input.remote);
   return planBackfill(request, { graph, root, now, commands, ...facts });
 }
 
@@ -60,10 +58,6 @@ export async function impactInWorkspace(input: {
   remote?: RemoteInstance | null;
 }): Promise<ImpactPreview> {
   const { graph, home, request, now } = input;
-  if (input.remote) {
-    const remote = input.remote;
-    return impactPreview(request, { graph, now, dynamicKeys: (name) => remote.dynamicPartitions.get(name), verdicts: remoteVerdicts(remote) });
-  }
-  const facts = await instanceFacts(graph, home, request.only, now, input.instance);
+  const facts = await instanceFacts(graph, home, request.only, now, input.instance, input.remote);
   return impactPreview(request, { graph, now, ...(facts ? { dynamicKeys: facts.dynamicKeys, verdicts: facts.verdicts } : {}) });
 }

@@ -278,8 +278,8 @@ async function submitToWebserver(deps: FlowDeps, asset: LocatedAsset, request: B
   let plan: BackfillPlan;
   let targets: ReturnType<typeof core.remoteTargets>;
   try {
-    const commands = await commandSettings(settings, asset);
-    plan = await core.planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: null, request, now: Date.now(), commands, remote: deps.monitor.remoteInstance });
+    // The webserver gets assets and partitions, not commands: no interpreter needs looking up.
+    plan = await core.planInWorkspace({ graph: asset.folder.graph, root: asset.folder.root, home: null, request, now: Date.now(), commands: core.defaultCommands, remote: deps.monitor.remoteInstance });
     targets = core.remoteTargets(plan);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
